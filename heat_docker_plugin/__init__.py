@@ -1,0 +1,1 @@
+"""Heat resources DockerInc::Docker::Container, ::Network and ::Volume."""

@@ -1,0 +1,67 @@
+"""Where the testbed (``tools/testbed up``) put the real services functional tests use."""
+
+import contextlib
+import functools
+import json
+import os
+import pathlib
+import subprocess
+
+TOOL = pathlib.Path(__file__).resolve().parents[2] / "tools" / "testbed"
+STATE_DIR = os.environ.get("TESTBED_STATE", "/var/lib/openstack-docker-testbed")
+
+
+class TestbedMissing(RuntimeError):
+    """Functional tests need the real services: start them with ``tools/testbed up``."""
+
+
+@functools.cache
+def state():
+    """The testbed's ``testbed.json``; fails loudly when the testbed is not up."""
+    path = os.path.join(STATE_DIR, "testbed.json")
+    try:
+        with open(path) as handle:
+            return json.load(handle)
+    except FileNotFoundError:
+        raise TestbedMissing(f"{path} not found: run `tools/testbed up` first") from None
+
+
+def image(name):
+    """Reference of a testbed image: base, server, oneshot, hello or sleeper."""
+    return state()["images"][name]
+
+
+def registry():
+    """The registry as ``host:port``, the form image references use."""
+    return state()["registry"]["address"]
+
+
+def registry_url():
+    return state()["registry"]["url"]
+
+
+def glance_url():
+    return state()["glance"]["url"]
+
+
+def docker_url():
+    return state()["docker"]["url"]
+
+
+def extra_engine(name):
+    """An engine started with ``tools/testbed engine add NAME``."""
+    return state()["engines"][name]
+
+
+@contextlib.contextmanager
+def extra_engine_running(name, tls=False):
+    """Start ``tools/testbed engine add NAME`` for a test module; yield its record."""
+    argv = [str(TOOL), "engine", "add", name] + (["--tls"] if tls else [])
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    state.cache_clear()
+    try:
+        yield extra_engine(name)
+    finally:
+        subprocess.run([str(TOOL), "engine", "rm", name], check=False,
+                       stdout=subprocess.DEVNULL)
+        state.cache_clear()

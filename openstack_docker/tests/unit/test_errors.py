@@ -1,0 +1,56 @@
+"""SDK errors become the layer's types, keeping the engine's message."""
+
+import docker.errors
+import pytest
+import requests
+
+from openstack_docker import errors
+
+
+class _Response:
+    def __init__(self, status):
+        self.status_code = status
+        self.reason = "reason"
+        self.url = "http://engine/x"
+
+
+def _api_error(status, message):
+    return docker.errors.APIError("x", _Response(status), explanation=message)
+
+
+@pytest.mark.parametrize("exc, expected", [
+    (_api_error(404, "No such container: abc"), errors.ContainerNotFound),
+    (_api_error(404, "No such image: a:b"), errors.ImageMissing),
+    (docker.errors.ImageNotFound("x", _Response(404), explanation="no such image"),
+     errors.ImageMissing),
+    (_api_error(404, "network n not found"), errors.NotFound),
+    (_api_error(409, "Conflict. The container name is already in use"), errors.Conflict),
+    (_api_error(500, "manifest for 127.0.0.1:5000/a:b not found"), errors.ImageMissing),
+    (_api_error(500, "driver failed programming external connectivity"),
+     errors.EngineError),
+    (requests.exceptions.ConnectionError("refused"), errors.EngineUnreachable),
+    (docker.errors.DockerException("Error while fetching server API version"),
+     errors.EngineUnreachable),
+])
+def test_translation(exc, expected):
+    translated = errors.translate(exc)
+    assert type(translated) is expected
+
+
+def test_engine_message_is_kept():
+    with pytest.raises(errors.Conflict) as caught, errors.translated():
+        raise _api_error(409, "name already in use by container 123")
+    assert "already in use by container 123" in str(caught.value)
+    assert caught.value.explanation == "name already in use by container 123"
+    assert isinstance(caught.value.__cause__, docker.errors.APIError)
+
+
+def test_unrelated_exceptions_pass_through():
+    with pytest.raises(KeyError), errors.translated():
+        raise KeyError("x")
+
+
+def test_invalid_spec_message_names_field_and_fix():
+    exc = errors.InvalidSpec("env[0]", "'FOO' is not KEY=VALUE", "write it as NAME=value")
+    assert str(exc) == "env[0]: 'FOO' is not KEY=VALUE (write it as NAME=value)"
+    assert isinstance(exc, ValueError)
