@@ -352,9 +352,11 @@ def ensure_images(client: docker.DockerClient) -> None:
         ref, recipe = image_ref(name), image_recipe(name)
         if image_label(client, ref, RECIPE_LABEL) != recipe:
             rootfs = rootfs or rootfs_tar()
-            client.api.import_image_from_data(
+            answer = client.api.import_image_from_data(
                 rootfs, repository=ref.rsplit(":", 1)[0], tag="latest",
                 changes=[*COMMON_CHANGES, f"LABEL {RECIPE_LABEL}={recipe}", *IMAGES[name]])
+            if image_label(client, ref, RECIPE_LABEL) != recipe:
+                raise TestbedError(f"import of {ref} failed: {answer}")
             print(f"image {ref}: built")
         if not in_registry(client, name):
             push(client, ref)
@@ -416,7 +418,7 @@ def remove_images(client: docker.DockerClient) -> None:
 def state_lock() -> Iterator[None]:
     """Serialise the commands that change the testbed (tests may add engines in parallel)."""
     STATE.mkdir(parents=True, exist_ok=True)
-    with open(STATE / "testbed.lock", "w") as lock:
+    with open(STATE / "testbed.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield
 
@@ -503,8 +505,6 @@ def start_engine(name: str, index: int, with_tls: bool) -> dict:
     argv = ["nsenter", f"--net=/var/run/netns/{name}", "dockerd",
             "--data-root", record["data_root"], "--exec-root", str(ENGINE_EXEC / name),
             "--pidfile", str(home / "dockerd.pid"), "--storage-driver", "overlay2",
-            # A removed engine needs no graceful stop of its containers.
-            "--shutdown-timeout", "2",
             "--host", record["socket"], "--host", record["url"], "--bip", record["bridge"],
             # One containerd namespace per engine, in case they share a system containerd.
             "--containerd-namespace", f"testbed-{name}",
@@ -581,6 +581,7 @@ def engine_remove(name: str) -> None:
     """Stop engine NAME and delete its namespace, veth pair and data; also mops up after a
     half-made or crashed engine, hence every step tolerates what is already gone."""
     home = engine_dir(name)
+    kill_containers(home / "data")  # first: dockerd would give each 10 s to stop
     pid = live_pid(home / "dockerd.pid", "dockerd")
     if pid:
         stop_pid(pid)
@@ -589,7 +590,6 @@ def engine_remove(name: str) -> None:
         for leftover in run(["ip", "netns", "pids", name]).stdout.split():
             stop_pid(int(leftover), timeout=5)
         run(["ip", "netns", "delete", name])
-    kill_containers(home / "data")
     run(["ip", "link", "delete", f"tb-{name}"], check=False)
     run(["iptables", *engine_forward_rule("-D", name)], check=False)
     for directory in (home, ENGINE_EXEC / name):
@@ -598,8 +598,8 @@ def engine_remove(name: str) -> None:
 
 
 def kill_containers(data_root: Path) -> None:
-    """Kill what runs in the engine's containers: after a crash of its dockerd they outlive
-    their (killed) shims, each in namespaces of its own. Found by container id in the cgroup."""
+    """Kill what runs in the engine's containers, found by container id in their cgroup: also
+    after a crash of the engine, when they outlive its dockerd and containerd."""
     ids = [entry.name for entry in (data_root / "containers").glob("*")]
     if not ids:
         return
@@ -648,8 +648,12 @@ def cmd_down(args: argparse.Namespace) -> int:
         STATE_FILE.unlink(missing_ok=True)
         if args.purge:
             for entry in STATE.iterdir():
-                if entry.name not in ("venv", "testbed.lock"):
-                    shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+                if entry.name in ("venv", "testbed.lock"):
+                    continue
+                if entry.is_dir():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
             print(f"purged {STATE} (the venv stays)")
     return 0
 
@@ -661,7 +665,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         up = svc.answers()
         healthy &= up
         pid = svc.pid()
-        owner = f"pid {pid}" if pid else "not started by the testbed"
+        owner = f"pid {pid}" if pid else "not started by the testbed" if up else "-"
         print(f"{svc.name:9} {'up' if up else 'DOWN':5} {svc.where:30} {owner:28} log {svc.log}")
     healthy &= print_images()
     for name, record in load_state().get("engines", {}).items():
