@@ -7,6 +7,7 @@ exceptions. Operations it does not wrap are reachable through :attr:`Engine.api`
 :func:`~openstack_docker.errors.translated`.
 """
 
+import contextlib
 import functools
 import logging
 
@@ -176,6 +177,13 @@ class Engine:
             self.api.remove_container(container_id, force=True, v=True)
         except docker.errors.NotFound:
             return False
+        except docker.errors.APIError as exc:
+            if exc.status_code != 409 or "already in progress" not in str(exc.explanation):
+                raise
+            # Someone else is removing it (a second delete request): wait for the end.
+            with contextlib.suppress(docker.errors.NotFound):
+                self.api.wait(container_id, timeout=self.endpoint.timeout,
+                              condition="removed")
         return True
 
     @_translating
