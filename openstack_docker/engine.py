@@ -214,20 +214,22 @@ class Engine:
         return self.api.create_network(name, driver=driver, ipam=ipam, internal=internal,
                                        labels=all_labels, check_duplicate=True)["Id"]
 
-    @_translating
-    def remove_network(self, network_id):
-        """Remove one of this owner's networks; False if it was already gone."""
+    def _remove_owned(self, kind, ident, inspect, remove):
+        """Inspect, insist on ownership, remove; False if the object was already gone."""
         try:
-            info = self.api.inspect_network(network_id)
-        except docker.errors.NotFound:
-            return False
-        if not ownership.is_owned(info.get("Labels"), self.owner):
-            raise NotOwned(f"network {network_id} was not created by {self.owner}")
-        try:
-            self.api.remove_network(network_id)
+            labels = inspect(ident).get("Labels")
+            if not ownership.is_owned(labels, self.owner):
+                raise NotOwned(f"{kind} {ident} was not created by {self.owner}")
+            remove(ident)
         except docker.errors.NotFound:
             return False
         return True
+
+    @_translating
+    def remove_network(self, network_id):
+        """Remove one of this owner's networks; False if it was already gone."""
+        return self._remove_owned("network", network_id, self.api.inspect_network,
+                                  self.api.remove_network)
 
     @_translating
     def create_volume(self, name=None, driver="local", driver_opts=None, labels=None,
@@ -244,14 +246,5 @@ class Engine:
     @_translating
     def remove_volume(self, name):
         """Remove one of this owner's volumes; False if it was already gone."""
-        try:
-            info = self.api.inspect_volume(name)
-        except docker.errors.NotFound:
-            return False
-        if not ownership.is_owned(info.get("Labels"), self.owner):
-            raise NotOwned(f"volume {name} was not created by {self.owner}")
-        try:
-            self.api.remove_volume(name, force=True)
-        except docker.errors.NotFound:
-            return False
-        return True
+        return self._remove_owned("volume", name, self.api.inspect_volume,
+                                  lambda volume: self.api.remove_volume(volume, force=True))

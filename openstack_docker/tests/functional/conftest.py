@@ -49,29 +49,26 @@ def run(engine):
         engine.remove_container(container_id, timeout=0)
 
 
-@pytest.fixture
-def make_network(engine):
-    """Create networks removed after the test (request it before ``run``)."""
+def _factory(create, remove):
+    """A fixture body: ``create`` objects during the test, ``remove`` them afterwards."""
     created = []
 
     def _make(name, **kwargs):
-        created.append(engine.create_network(name, **kwargs))
+        created.append(create(name, **kwargs))
         return created[-1]
 
     yield _make
-    for network_id in created:
-        engine.remove_network(network_id)
+    for ident in created:
+        remove(ident)
+
+
+@pytest.fixture
+def make_network(engine):
+    """Create networks removed after the test (request it before ``run``)."""
+    yield from _factory(engine.create_network, engine.remove_network)
 
 
 @pytest.fixture
 def make_volume(engine):
     """Create named volumes removed after the test (request it before ``run``)."""
-    created = []
-
-    def _make(name, **kwargs):
-        created.append(engine.create_volume(name, **kwargs))
-        return created[-1]
-
-    yield _make
-    for name in created:
-        engine.remove_volume(name)
+    yield from _factory(engine.create_volume, engine.remove_volume)
