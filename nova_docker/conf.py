@@ -10,7 +10,38 @@ docker_group = cfg.OptGroup("docker", title="Docker compute driver",
 
 docker_opts = endpoint_opts()
 
-ALL_OPTS = docker_opts
+driver_opts = [
+    cfg.StrOpt("image_cache_dir", default="$instances_path/_docker_images",
+               help="Where Glance image data (docker save tarballs) is cached, one file "
+                    "per Glance image id, verified by Glance's checksum."),
+    cfg.FloatOpt("spawn_check_seconds", default=1.0, min=0,
+                 help="After starting a container, watch it this long: a process that "
+                      "exits at once fails the spawn with its last log lines in the fault."),
+    cfg.IntOpt("stop_timeout", default=10, min=0,
+               help="Seconds a container gets to stop after SIGTERM (power off, soft "
+                    "reboot) when Nova gives no timeout, before SIGKILL."),
+    cfg.IntOpt("console_log_lines", default=500, min=1,
+               help="Lines of container output returned as the instance console log."),
+    cfg.IntOpt("fault_log_lines", default=20, min=1,
+               help="Last log lines of a container put into the fault of a failed spawn."),
+    cfg.BoolOpt("cpu_quota", default=True,
+                help="Cap each container at its flavor's vCPUs with a CFS quota (in "
+                     "addition to cpu shares proportional to vCPUs)."),
+    cfg.StrOpt("cloud_seed_dir", default="/var/lib/cloud/seed/nocloud",
+               help="Directory inside the container that receives the instance's "
+                    "user_data (file user-data) and meta-data (file meta-data), the "
+                    "cloud-init NoCloud layout."),
+]
+
+network_opts = [
+    cfg.StrOpt("docker_network",
+               help="Docker network (name or id, created beforehand) that an instance "
+                    "joins, with its hostname as alias, when Nova gives it no VIF (no "
+                    "Neutron port, `--nic none`). Unset: such instances get no network. "
+                    "Instances with VIFs always get exactly their Neutron ports."),
+]
+
+ALL_OPTS = docker_opts + driver_opts + network_opts
 
 
 def register_opts(conf):

@@ -1,0 +1,54 @@
+"""Benchmark (c): list_instances with 500 of this host's containers on the engine: engine
+API calls per listing (must be 1) and time vs ``api.containers(all=True)``, 20 runs each,
+interleaved; prints the median ratio.
+
+Run: PYTHONPATH=. /root/dev/bin/python benchmarks/nova_list.py
+"""
+
+import statistics
+import tempfile
+import time
+from unittest import mock
+
+from benchmarks.nova_common import make_driver, make_instance, report
+from nova_docker import spec as specs
+from openstack_docker.tests import testbed
+
+COUNT = 500
+RUNS = 20
+HOST = "bench-list"
+
+
+def main():
+    driver = make_driver(HOST, tempfile.mkdtemp())
+    engine = driver.engine
+    image_id = engine.api.inspect_image(testbed.image("sleeper"))["Id"]
+    try:
+        for number in range(1, COUNT + 1):
+            instance = make_instance(number)
+            engine.create_container(specs.build(instance, {}, image_id, {}, HOST),
+                                    name=specs.container_name(instance),
+                                    resource_id=instance.uuid)
+        with mock.patch.object(engine.api, "send", wraps=engine.api.send) as send:
+            assert len(driver.list_instances()) == COUNT
+        listed, baseline = [], []
+        for _ in range(RUNS):
+            start = time.perf_counter()
+            driver.list_instances()
+            listed.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            engine.api.containers(all=True)
+            baseline.append(time.perf_counter() - start)
+    finally:
+        for container in engine.list_containers(
+                all=True, filters={"label": f"{specs.HOST_LABEL}={HOST}"}):
+            engine.api.remove_container(container["Id"], force=True)
+    print(f"engine API calls per list_instances: {send.call_count}")
+    print(f"list_instances median {statistics.median(listed) * 1000:.1f} ms, "
+          f"containers(all=True) median {statistics.median(baseline) * 1000:.1f} ms")
+    report("list_instances / api.containers(all=True)",
+           statistics.median(listed) / statistics.median(baseline), 1.2)
+
+
+if __name__ == "__main__":
+    main()

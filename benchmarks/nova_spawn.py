@@ -1,0 +1,69 @@
+"""Benchmark (a): DockerDriver.spawn with the image present vs docker SDK create+start of
+the same container config; 20 runs each, interleaved; prints the median ratio.
+
+Run: PYTHONPATH=. /root/dev/bin/python benchmarks/nova_spawn.py [spawn_check_seconds]
+"""
+
+import statistics
+import sys
+import tempfile
+import time
+
+from nova.network import model as network_model
+
+from benchmarks.nova_common import make_driver, make_instance, report
+from nova import objects
+from nova_docker import spec as specs
+from openstack_docker.tests import testbed
+
+RUNS = 20
+
+
+class _Glance:
+    """The server image's Glance record; its docker_image_id is present in the engine."""
+
+    def __init__(self, image_id):
+        self.record = {"id": "bench-image", "container_format": "docker",
+                       "properties": {"docker_image_id": image_id}}
+
+    def get(self, context, image_id):
+        return self.record
+
+
+def main(check_seconds):
+    driver = make_driver("bench-spawn", tempfile.mkdtemp(),
+                         spawn_check_seconds=check_seconds)
+    api = driver.engine.api
+    image_id = api.inspect_image(testbed.image("server"))["Id"]
+    driver._glance = _Glance(image_id)
+    meta = objects.ImageMeta.from_dict({"id": "bench-image"})
+    spawned, created = [], []
+    try:
+        for number in range(1, RUNS + 1):
+            instance = make_instance(number)
+            start = time.perf_counter()
+            driver.spawn(None, instance, meta, [], None, {}, network_model.NetworkInfo([]))
+            spawned.append(time.perf_counter() - start)
+            driver.destroy(None, instance, [])
+
+            sdk_spec = specs.build(make_instance(number), driver._glance.record, image_id,
+                                   {"network_mode": "none"}, "bench-spawn")
+            config = sdk_spec.container_config(api, owner="nova")
+            start = time.perf_counter()
+            container = api.create_container_from_config(config, f"bench-sdk-{number}")
+            api.start(container["Id"])
+            created.append(time.perf_counter() - start)
+            api.remove_container(container["Id"], force=True)
+    finally:
+        for leftover in driver.engine.list_containers(
+                all=True, filters={"label": f"{specs.HOST_LABEL}=bench-spawn"}):
+            api.remove_container(leftover["Id"], force=True)
+    ratio = statistics.median(spawned) / statistics.median(created)
+    print(f"spawn median {statistics.median(spawned) * 1000:.1f} ms, SDK create+start "
+          f"median {statistics.median(created) * 1000:.1f} ms "
+          f"(spawn_check_seconds={check_seconds})")
+    report("driver spawn / SDK create+start", ratio, 1.05)
+
+
+if __name__ == "__main__":
+    main(float(sys.argv[1]) if len(sys.argv) > 1 else 0.0)

@@ -1,0 +1,27 @@
+"""Errors of VIF plugging, as Nova exceptions so the compute manager handles them.
+
+They derive from :class:`nova.exception.VirtualInterfacePlugException`, which the compute
+manager already treats as "networking failed for this instance" (build reschedule, error
+state), and carry a message that names the VIF, the problem and the fix.
+"""
+
+from nova import exception
+
+
+class VIFPlugError(exception.VirtualInterfacePlugException):
+    """Plugging a VIF into a container failed; the message says which VIF and why."""
+
+    def __init__(self, message):
+        super().__init__(message=message)
+
+
+class UnsupportedVIFType(VIFPlugError):
+    """Nova handed over a VIF type this driver cannot wire into a container."""
+
+
+class InvalidVIF(VIFPlugError):
+    """The VIF lacks a field the chosen wiring needs (MAC, bridge name, ...)."""
+
+
+class ContainerNotRunning(VIFPlugError):
+    """VIFs live in the container's network namespace, which exists only while it runs."""

@@ -1,0 +1,75 @@
+"""Files an instance expects to find at boot: user_data, meta-data and injected files.
+
+They are copied into the created (not yet started) container with the engine's archive
+API, so this works with a remote engine too (no shared directory needed). user_data and
+meta-data land in ``[docker] cloud_seed_dir`` as ``user-data`` and ``meta-data`` (the
+cloud-init NoCloud layout); injected files land at the absolute path Nova gives.
+"""
+
+import base64
+import binascii
+import io
+import json
+import os
+import tarfile
+import time
+
+from openstack_docker import errors
+from openstack_docker.errors import InvalidSpec
+
+
+def _user_data(instance):
+    encoded = instance.user_data if instance.obj_attr_is_set("user_data") else None
+    if not encoded:
+        return None
+    try:
+        return base64.b64decode(encoded, validate=False)
+    except (binascii.Error, ValueError):
+        raise InvalidSpec("user_data", "is not base64", "encode user data as base64") from None
+
+
+def _meta_data(instance):
+    hostname = instance.hostname if instance.obj_attr_is_set("hostname") else None
+    metadata = instance.metadata if instance.obj_attr_is_set("metadata") else {}
+    return json.dumps({"instance-id": instance.uuid, "uuid": instance.uuid,
+                       "local-hostname": hostname or instance.uuid,
+                       "meta": dict(metadata or {})}, indent=1).encode()
+
+
+def files_for(instance, injected_files, seed_dir):
+    """``{absolute path: bytes}`` of everything to place in the container."""
+    files = {}
+    for path, contents in injected_files or ():
+        if not str(path).startswith("/"):
+            raise InvalidSpec("injected file path", f"{path!r} is not absolute",
+                              "give the full path the file should have in the instance")
+        files[os.path.normpath(path)] = (contents.encode() if isinstance(contents, str)
+                                         else bytes(contents))
+    user_data = _user_data(instance)
+    if user_data is not None:
+        files[os.path.join(seed_dir, "user-data")] = user_data
+    files[os.path.join(seed_dir, "meta-data")] = _meta_data(instance)
+    return files
+
+
+def _archive(files):
+    """A tar of ``files`` relative to /.
+
+    No directory entries: the engine creates missing parents (0755) and would otherwise
+    reset the mode of existing ones such as /tmp.
+    """
+    buffer = io.BytesIO()
+    now = time.time()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        for path, data in sorted(files.items()):
+            info = tarfile.TarInfo(path.lstrip("/"))
+            info.size, info.mode, info.mtime = len(data), 0o644, now
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def install(engine, container_id, instance, injected_files, seed_dir):
+    """Copy the instance's files into a created container."""
+    data = _archive(files_for(instance, injected_files, seed_dir))
+    with errors.translated():
+        engine.api.put_archive(container_id, "/", data)

@@ -1,0 +1,190 @@
+"""Servers booted through Nova's REST API (API, conductor, scheduler, placement and
+compute in-process on sqlite) with the Docker driver on the real engine and the
+testbed's real Glance: Nova's GlanceFixture is replaced by Nova's real Glance client."""
+
+import time
+
+import glanceclient
+import nova.conf
+from keystoneauth1 import noauth
+from nova.image import glance
+from nova.tests.functional import integrated_helpers
+from nova.tests.functional.api import client as api_client
+from oslo_utils import uuidutils
+
+from nova_docker import conf as docker_conf
+from nova_docker import seed
+from nova_docker.tests.functional import fixtures as tb
+from openstack_docker import errors
+from openstack_docker.endpoint import parse_endpoint
+from openstack_docker.engine import Engine
+from openstack_docker.tests import testbed
+
+DEAD = "unix:///nonexistent/nova-docker-test.sock"
+
+
+class DockerNovaAPITestCase(integrated_helpers.ProviderUsageBaseTestCase):
+    compute_driver = "docker.DockerDriver"
+
+    def setUp(self):
+        docker_conf.register_opts(nova.conf.CONF)
+        super().setUp()
+        # Real Glance instead of the fake one the base class installs.
+        self.flags(api_servers=[testbed.glance_url()], group="glance")
+        self.stub_out("nova.image.glance.get_default_image_service",
+                      glance.GlanceImageServiceV2)
+        # The testbed Glance runs without Keystone; the in-process API's contexts carry
+        # no token, so give Nova's Glance client a placeholder one.
+        self.stub_out("nova.context.RequestContext.get_auth_plugin",
+                      lambda context: noauth.NoAuth())
+        self.flags(spawn_check_seconds=0.5, stop_timeout=1, group="docker")
+        # busybox httpd as PID 1 ignores SIGTERM: graceful stops run into the timeout.
+        self.flags(shutdown_timeout=1)
+        self.glance_client = glanceclient.Client("2", endpoint=testbed.glance_url(),
+                                                 token="nova-docker-tests")
+        self.engine = tb.engine()
+        self.server_image = self._upload("server", tb.saved_image("server"))
+        # A host name of its own: other tests share the engine.
+        self.compute = self._start_compute(f"docker-{uuidutils.generate_uuid()[:8]}")
+        self.flavor = self._create_flavor(memory_mb=64, vcpu=1, disk=1, ephemeral=0)
+        self.useFixture(tb.RemoveInstanceContainers(self._server_uuids))
+
+    def _server_uuids(self):
+        return [s["id"] for s in self.admin_api.get_servers(search_opts={"all_tenants": 1,
+                                                                         "deleted": 0})]
+
+    def _upload(self, name, path, container_format="docker"):
+        image = self.glance_client.images.create(
+            name=f"nova-docker-test-{name}", container_format=container_format,
+            disk_format="raw")
+        self.addCleanup(self.glance_client.images.delete, image["id"])
+        with open(path, "rb") as data:
+            self.glance_client.images.upload(image["id"], data)
+        return image["id"]
+
+    def _boot(self, image=None, expected_state="ACTIVE"):
+        return self._create_server(image_uuid=image or self.server_image,
+                                   flavor_id=self.flavor, networks="none",
+                                   expected_state=expected_state)
+
+    def _container(self, server):
+        return self.engine.owned_container(f"nova-{server['id']}")
+
+    def _containers(self, server):
+        return self.engine.list_containers(all=True, resource_id=server["id"])
+
+    def _action(self, server, action, state):
+        self.api.post_server_action(server["id"], {action: None})
+        return self._wait_for_state_change(server, state)
+
+    def test_boot_lifecycle_snapshot_delete(self):
+        server = self._boot()
+        info = self._container(server)
+        self.assertTrue(info["State"]["Running"])
+        self.assertEqual(64 * 2 ** 20, info["HostConfig"]["Memory"])
+        self.assertEqual(1024, info["HostConfig"]["CpuShares"])
+        self.assertEqual(100000, info["HostConfig"]["CpuQuota"])
+
+        self._stop_server(server)
+        self.assertFalse(self._container(server)["State"]["Running"])
+        self._start_server(server)
+        self.assertTrue(self._container(server)["State"]["Running"])
+        for hard in (False, True):
+            before = self._container(server)["State"]["StartedAt"]
+            self._reboot_server(server, hard=hard)
+            self.assertNotEqual(before, self._container(server)["State"]["StartedAt"])
+        self._action(server, "pause", "PAUSED")
+        self.assertTrue(self._container(server)["State"]["Paused"])
+        self._action(server, "unpause", "ACTIVE")
+        self._suspend_server(server)
+        self.assertTrue(self._container(server)["State"]["Paused"])
+        self._resume_server(server)
+        self.assertFalse(self._container(server)["State"]["Paused"])
+
+        self.engine.exec_run(info["Id"], ["sh", "-c", "echo from-snapshot > /www/mark"])
+        response = self.api.post_server_action(
+            server["id"], {"createImage": {"name": "nova-docker-test-snapshot"}})
+        snapshot_id = response["image_id"]
+        self.addCleanup(self.glance_client.images.delete, snapshot_id)
+        self._wait_for_server_parameter(server, {"OS-EXT-STS:task_state": None})
+        snapshot = self._wait_for_image(snapshot_id)
+        self.assertEqual("docker", snapshot["container_format"])
+        self.addCleanup(self._remove_image, snapshot["docker_image_id"])
+
+        clone = self._boot(image=snapshot_id)
+        clone_info = self._container(clone)
+        self.assertEqual(snapshot["docker_image_id"], clone_info["Image"])
+        self.assertEqual((0, "from-snapshot\n"),
+                         self.engine.exec_run(clone_info["Id"], ["cat", "/www/mark"]))
+
+        for each in (server, clone):
+            self._delete_server(each)
+            self.assertEqual([], self._containers(each))
+
+    def _wait_for_image(self, image_id, timeout=60):
+        deadline = time.monotonic() + timeout
+        while True:
+            image = self.glance_client.images.get(image_id)
+            if image["status"] == "active" or time.monotonic() > deadline:
+                self.assertEqual("active", image["status"])
+                return image
+            time.sleep(0.2)
+
+    def _remove_image(self, image_id):
+        try:
+            with errors.translated():
+                self.engine.api.remove_image(image_id)
+        except errors.NotFound:
+            pass
+
+    def _fault(self, server):
+        return self.api.get_server(server["id"]).get("fault", {}).get("message", "")
+
+    def test_wrong_container_format_errors_and_leaves_nothing(self):
+        bare = self._upload("bare", tb.saved_image("base"), container_format="bare")
+        server = self._boot(image=bare, expected_state="ERROR")
+        self.assertIn("container_format", self._fault(server))
+        self.assertEqual([], self._containers(server))
+        self._delete_server(server)
+
+    def test_unknown_image_is_refused_by_the_api(self):
+        exc = self.assertRaises(api_client.OpenStackApiException, self._create_server,
+                                image_uuid="aaaaaaaa-0000-4000-8000-0000000000ff",
+                                flavor_id=self.flavor, networks="none")
+        self.assertIn("400", str(exc))
+
+    def test_process_exiting_at_once_errors_with_its_output(self):
+        oneshot = self._upload("oneshot", tb.saved_image("oneshot"))
+        server = self._boot(image=oneshot, expected_state="ERROR")
+        self.assertIn("testbed-oneshot-failed",
+                      self.admin_api.get_server(server["id"])["fault"]["message"])
+        self.assertEqual([], self._containers(server))
+        self._delete_server(server)
+
+    def test_engine_down_during_spawn_then_back(self):
+        driver = self.compute.manager.driver
+        real = driver.engine
+        real_install = seed.install
+
+        def engine_dies(engine, *args, **kwargs):
+            real_install(engine, *args, **kwargs)
+            driver.engine = Engine(parse_endpoint(DEAD), owner="nova")
+
+        self.stub_out("nova_docker.seed.install", engine_dies)
+        server = self._boot(expected_state="ERROR")
+        # One compute host: the fault says the retries are exhausted; the compute's own
+        # error, naming the endpoint, is in its log.
+        self.assertIn("Exceeded maximum number of retries", self._fault(server))
+        self.assertIn(f"Docker engine {DEAD} is unreachable", self.stdlog.logger.output)
+        # The engine is back: the next periodic task removes what the spawn left (Nova
+        # deletes an instance that failed to build without calling the driver), and
+        # the same compute service boots again without a restart.
+        driver.engine = real
+        self.stub_out("nova_docker.seed.install", real_install)
+        self._run_periodics()
+        self.assertEqual([], self._containers(server))
+        self._delete_server(server)
+        again = self._boot()
+        self.assertTrue(self._container(again)["State"]["Running"])
+        self._delete_server(again)
+        self.assertEqual([], self._containers(again))
