@@ -1,0 +1,1 @@
+"""The DockerInc::Docker::* resource classes."""

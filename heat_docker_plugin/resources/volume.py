@@ -1,0 +1,64 @@
+"""DockerInc::Docker::Volume: a named volume containers mount by reference
+(``mounts: [{volume: {get_resource: vol}, target: /data}]``)."""
+
+from heat.engine import attributes, properties
+
+from heat_docker_plugin.resources import base
+from heat_docker_plugin.translate import as_property_error
+from openstack_docker import errors, parsing
+
+Schema = properties.Schema
+
+
+class DockerVolume(base.EngineObject):
+    """A volume; any property change replaces it. Its data goes with it on delete."""
+
+    KIND = "volume"
+    PROPERTIES = (NAME, DRIVER, DRIVER_OPTS, LABELS) = (
+        "name", "driver", "driver_opts", "labels")
+    ATTRIBUTES = (VOLUME_NAME, MOUNTPOINT, INFO) = ("name", "mountpoint", "info")
+
+    properties_schema = {
+        **base.ENDPOINT_SCHEMA,
+        NAME: Schema(Schema.STRING, "Engine name (default: the physical resource name)."),
+        DRIVER: Schema(Schema.STRING, "Volume driver.", default="local"),
+        DRIVER_OPTS: Schema(Schema.MAP, "Driver options, e.g. {type: tmpfs, device: "
+                            "tmpfs} for the local driver."),
+        LABELS: Schema(Schema.MAP, "Labels on the volume."),
+    }
+    attributes_schema = {
+        VOLUME_NAME: attributes.Schema("Engine name of the volume.",
+                                       type=attributes.Schema.STRING),
+        MOUNTPOINT: attributes.Schema("Where the engine keeps the data.",
+                                      type=attributes.Schema.STRING),
+        INFO: attributes.Schema("The engine's inspect data.", type=attributes.Schema.MAP),
+    }
+
+    def _checked(self):
+        """Validated (name, driver options, labels); no engine call."""
+        try:
+            name = self.properties[self.NAME]
+            if name:
+                parsing.name(self.NAME, name)
+            options = parsing.labels(self.DRIVER_OPTS, self.properties[self.DRIVER_OPTS])
+            labels = parsing.labels(self.LABELS, self.properties[self.LABELS])
+        except errors.InvalidSpec as exc:
+            raise as_property_error(exc) from None
+        return name, options or None, labels
+
+    def check_properties(self):
+        self._checked()
+
+    def handle_create(self):
+        name, options, labels = self._checked()
+        volume = self.engine().create_volume(
+            name or self.physical_resource_name(), driver=self.properties[self.DRIVER],
+            driver_opts=options, labels=labels, resource_id=self.ownership_id())
+        self.resource_id_set(volume)
+
+    def _resolve_attribute(self, name):
+        if not self.resource_id:
+            return None
+        info = self._inspect()
+        return {self.VOLUME_NAME: info["Name"], self.MOUNTPOINT: info["Mountpoint"]}.get(
+            name, info)
