@@ -1,0 +1,147 @@
+"""Import, dedupe and cleanup logic on fakes (the real services are in functional tests)."""
+
+import gzip
+import hashlib
+import json
+import uuid
+
+import pytest
+
+from openstack_docker.images.bridge import errors
+from openstack_docker.images.bridge import registry as reg
+from openstack_docker.images.bridge.bridge import Bridge
+
+LAYER = gzip.compress(b"layer data" * 1000)
+CONFIG = json.dumps({"rootfs": {"type": "layers", "diff_ids": ["sha256:" + "1" * 64]}}).encode()
+REF = "reg.example/app:v1"
+
+
+class FakeRegistry:
+    def __init__(self, fail_after=None):
+        self.config = reg.Descriptor(reg.CONFIG_V1, reg.sha256_digest(CONFIG), len(CONFIG))
+        self.layer = reg.Descriptor(reg.LAYER_GZIP, reg.sha256_digest(LAYER), len(LAYER))
+        self.fail_after = fail_after
+
+    def manifest(self, ref, platform):
+        if ref.tag == "missing":
+            raise errors.ImageNotInRegistry(f"{ref}: manifest unknown")
+        return reg.Manifest("sha256:" + "9" * 64, reg.MANIFEST_V2, self.config, (self.layer,))
+
+    def blob(self, repository, descriptor):
+        return CONFIG
+
+    def blob_chunks(self, repository, descriptor):
+        yield LAYER[:100]
+        if self.fail_after is not None:
+            raise errors.RegistryError("registry reg.example broke off")
+        yield LAYER[100:]
+
+
+class FakeGlance:
+    def __init__(self, upload_error=None, delete_error=None):
+        self.images = {}
+        self.upload_error = upload_error
+        self.delete_error = delete_error
+
+    def create(self, name, properties):
+        image = {"id": str(uuid.uuid4()), "name": name, "status": "queued",
+                 "container_format": "docker", **properties}
+        self.images[image["id"]] = image
+        return image
+
+    def upload(self, image_id, chunks):
+        data = b"".join(chunks)
+        if self.upload_error:
+            raise self.upload_error
+        self.images[image_id].update(status="active", size=len(data),
+                                     checksum=hashlib.md5(data).hexdigest())
+
+    def get(self, image_id):
+        return dict(self.images[image_id])
+
+    def delete(self, image_id):
+        if self.delete_error:
+            raise self.delete_error
+        del self.images[image_id]
+
+    def docker_images(self, **filters):
+        return [dict(i) for i in self.images.values()
+                if all(i.get(k) == v for k, v in filters.items())]
+
+
+def _bridge(glance, registry=None):
+    registry = registry or FakeRegistry()
+    return Bridge(glance, lambda host: registry)
+
+
+def test_import_records_the_properties_the_loader_needs():
+    glance = FakeGlance()
+    result = _bridge(glance).import_image(REF)
+    image = glance.images[result.id]
+    assert image["docker_reference"] == REF
+    assert image["docker_manifest_digest"] == "sha256:" + "9" * 64
+    assert image["docker_image_id"] == reg.sha256_digest(CONFIG)
+    assert "docker_reference_only" not in image
+    assert image["status"] == "active" and image["size"] == result.size > len(LAYER)
+
+
+def test_same_digest_is_reused_per_kind():
+    glance = FakeGlance()
+    bridge = _bridge(glance)
+    copied = bridge.import_image(REF)
+    assert bridge.import_image(REF).reused
+    pointer = bridge.import_image(REF, reference_only=True)
+    assert not pointer.reused and pointer.id != copied.id and pointer.size == 0
+    assert bridge.import_image(REF, reference_only=True).id == pointer.id
+    assert len(glance.images) == 2
+
+
+def test_registry_failure_deletes_the_partial_image():
+    glance = FakeGlance()
+    with pytest.raises(errors.RegistryError, match="broke off"):
+        _bridge(glance, FakeRegistry(fail_after=100)).import_image(REF)
+    assert glance.images == {}
+
+
+def test_glance_failure_that_also_blocks_delete_is_reported():
+    glance = FakeGlance(upload_error=errors.GlanceError("Glance unreachable during upload"),
+                        delete_error=errors.GlanceError("Glance unreachable during delete"))
+    with pytest.raises(errors.TransferFailed, match=r"could not be deleted.*not active"):
+        _bridge(glance).import_image(REF)
+    assert [i["status"] for i in glance.images.values()] == ["queued"]
+
+
+def test_interrupt_deletes_and_propagates():
+    glance = FakeGlance(upload_error=KeyboardInterrupt())
+    with pytest.raises(KeyboardInterrupt):
+        _bridge(glance).import_image(REF)
+    assert glance.images == {}
+
+
+def test_wrong_result_in_glance_is_not_accepted():
+    glance = FakeGlance()
+    original = glance.upload
+
+    def corrupting(image_id, chunks):
+        original(image_id, chunks)
+        glance.images[image_id]["checksum"] = "0" * 32
+
+    glance.upload = corrupting
+    with pytest.raises(errors.TransferFailed, match="expected active"):
+        _bridge(glance).import_image(REF)
+    assert glance.images == {}
+
+
+def test_missing_tag_creates_nothing():
+    glance = FakeGlance()
+    with pytest.raises(errors.ImageNotInRegistry, match="app:missing"):
+        _bridge(glance).import_image("reg.example/app:missing")
+    assert glance.images == {}
+
+
+def test_export_refuses_reference_only_images():
+    glance = FakeGlance()
+    pointer = _bridge(glance).import_image(REF, reference_only=True)
+    glance.resolve = glance.get
+    with pytest.raises(errors.BridgeError, match="holds no data"):
+        _bridge(glance).export_image(pointer.id, "reg.example/app:copy")
