@@ -9,13 +9,13 @@ exceptions. Operations it does not wrap are reachable through :attr:`Engine.api`
 
 import contextlib
 import functools
-import logging
 
 import docker
 import docker.constants
 import docker.tls
 import docker.types
 import docker.utils
+from oslo_log import log as logging
 
 from openstack_docker import errors
 from openstack_docker import labels as ownership
