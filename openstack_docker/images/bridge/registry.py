@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import re
+import ssl
 import urllib.parse
 
 import requests
@@ -95,6 +96,26 @@ def _is_loopback(host):
         return False
 
 
+def _certificate_refused(exc):
+    """Whether a failed HTTPS probe met a TLS server whose certificate we refused.
+
+    Only then is falling back to plain HTTP wrong: the server does speak TLS, and the
+    fallback would only earn a confusing "HTTP request to an HTTPS server".
+    """
+    pending, seen = [exc], set()
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return True
+        if isinstance(current, BaseException):
+            pending.extend([current.__cause__, current.__context__,
+                            getattr(current, "reason", None), *current.args])
+    return False
+
+
 def docker_config_credentials(registry, path=None):
     """``(user, password)`` as ``docker login`` left them in ``~/.docker/config.json``."""
     path = path or os.path.join(os.environ.get("DOCKER_CONFIG", os.path.expanduser("~/.docker")),
@@ -130,8 +151,10 @@ class Registry:
         self._http_allowed = _is_loopback(host) or host in plain_http
         self._base = None
         self._tokens = {}
+        # Passed on every request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override
+        # a Session's own ``verify``, which would drop --registry-cacert and --registry-insecure.
+        self.verify = verify
         self.session = requests.Session()
-        self.session.verify = verify
         self.session.headers["User-Agent"] = "glance-docker"
 
     def close(self):
@@ -143,9 +166,15 @@ class Registry:
         """``https://host`` unless TLS fails on a host allowed to use plain HTTP."""
         if self._base is None:
             try:
-                self.session.get(f"https://{self.host}/v2/", timeout=self.timeout)
+                self.session.get(f"https://{self.host}/v2/", timeout=self.timeout,
+                                 verify=self.verify)
                 self._base = f"https://{self.host}"
             except (requests.exceptions.SSLError, requests.exceptions.ConnectionError) as exc:
+                if _certificate_refused(exc):
+                    raise errors.RegistryError(
+                        f"registry {self.host} speaks HTTPS but its TLS certificate failed "
+                        f"verification: {exc} (give its CA with --registry-cacert FILE, or "
+                        "--registry-insecure to skip verification)") from exc
                 if not self._http_allowed:
                     raise errors.RegistryError(
                         f"registry {self.host} unreachable over HTTPS: {exc} (for a plain "
@@ -156,6 +185,7 @@ class Registry:
     def _request(self, method, path, scope, ok=(200,), replayable=True, **kwargs):
         url = path if path.startswith("http") else self._base_url() + path
         kwargs.setdefault("timeout", self.timeout)
+        kwargs.setdefault("verify", self.verify)
         headers = kwargs.pop("headers", {})
         for attempt in range(2):
             auth = self._tokens.get(scope)
@@ -180,8 +210,11 @@ class Registry:
             details = response.text[:200]
         message = f"registry {self.host}: {method} {path} -> {response.status_code} {details}"
         if response.status_code == 401:
+            sent = response.request is not None and "Authorization" in response.request.headers
+            hint = (f"the registry refused user {self.credentials[0]!r}: check"
+                    if sent and self.credentials else "give credentials with")
             raise errors.RegistryAuthError(
-                message + " (give credentials with --registry-username/--registry-password)")
+                f"{message} ({hint} --registry-username/--registry-password)")
         if response.status_code == 403:
             raise errors.RegistryAuthError(message + " (these credentials lack access)")
         if response.status_code == 404:
@@ -213,7 +246,7 @@ class Registry:
             params["service"] = challenge["service"]
         try:
             answer = requests.get(realm, params=params, auth=self.credentials,
-                                  timeout=self.timeout, verify=self.session.verify)
+                                  timeout=self.timeout, verify=self.verify)
         except requests.exceptions.RequestException as exc:
             raise errors.RegistryAuthError(
                 f"token service {realm} of registry {self.host} unreachable: {exc}") from exc
