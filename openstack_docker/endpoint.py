@@ -6,11 +6,16 @@ field, never a confusing connection error later. TLS verification is ON by defau
 """
 
 import dataclasses
+import ipaddress
 import os
 import re
 import urllib.parse
 
+from oslo_log import log as logging
+
 from openstack_docker.errors import InvalidSpec
+
+LOG = logging.getLogger(__name__)
 
 #: Oldest Engine API this project supports: Docker 20.10 serves 1.41.
 MIN_API_VERSION = "1.41"
@@ -96,6 +101,16 @@ def _normalise_url(url, field):
                       "use unix:// or tcp:// (https:// is accepted as tcp:// with TLS)")
 
 
+def _is_loopback(url):
+    host = urllib.parse.urlsplit(url).hostname
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def parse_endpoint(url=DEFAULT_URL, *, ca_cert=None, client_cert=None, client_key=None,
                    tls=None, verify=True, api_version="auto", timeout=DEFAULT_TIMEOUT,
                    field="docker_endpoint"):
@@ -117,6 +132,9 @@ def parse_endpoint(url=DEFAULT_URL, *, ca_cert=None, client_cert=None, client_ke
         raise InvalidSpec(f"{field} ca_cert",
                           "TLS verification is on but no CA certificate is given",
                           "give the CA that signed the engine's certificate")
+    if normalised.startswith("tcp://") and not use_tls and not _is_loopback(normalised):
+        LOG.warning("%s: %s is plain TCP: anyone who reaches it is root on that Docker host; "
+                    "use TLS with client certificates", field, normalised)
     settings = None
     if use_tls:
         settings = TLSSettings(

@@ -9,6 +9,7 @@ exceptions. Operations it does not wrap are reachable through :attr:`Engine.api`
 
 import contextlib
 import functools
+import threading
 
 import docker
 import docker.constants
@@ -53,6 +54,7 @@ class Engine:
         self.endpoint = endpoint or parse_endpoint()
         self.owner = owner
         self._api = None
+        self._connecting = threading.Lock()
 
     def __repr__(self):
         return f"Engine({self.endpoint}, owner={self.owner!r})"
@@ -60,8 +62,9 @@ class Engine:
     @property
     def api(self):
         """The docker SDK low-level client, connected and version-checked on first use."""
-        if self._api is None:
-            self._api = self._connect()
+        with self._connecting:  # Heat and Nova call from several threads at once
+            if self._api is None:
+                self._api = self._connect()
         return self._api
 
     def _connect(self):
@@ -200,6 +203,23 @@ class Engine:
         output = self.api.exec_start(exec_id)
         code = self.api.exec_inspect(exec_id)["ExitCode"]
         return code, output.decode("utf-8", "replace")
+
+    # -- images -----------------------------------------------------------------
+
+    @_translating
+    def pull(self, reference, auth_config=None):
+        """Pull ``REPOSITORY[:TAG|@DIGEST]``, reading the progress stream to its end.
+
+        The engine reports most pull failures inside the stream, with HTTP 200; they
+        become :class:`~openstack_docker.errors.ImageMissing` (not found, refused) naming
+        the reference and keeping the engine's words.
+        """
+        repository, tag = docker.utils.parse_repository_tag(reference)
+        for message in self.api.pull(repository, tag=tag or "latest", stream=True,
+                                     decode=True, auth_config=auth_config):
+            if isinstance(message, dict) and message.get("error"):
+                raise errors.ImageMissing(f"pull of {reference} failed: {message['error']}",
+                                          message["error"])
 
     # -- networks and volumes -------------------------------------------------
 

@@ -33,6 +33,7 @@ _HOSTNAME_RE = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1
 _CPUSET_RE = re.compile(r"^\d+(-\d+)?(,\d+(-\d+)?)*$")
 _NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
 _ENV_KEY_RE = re.compile(r"^[^=\s]+$")
+_MAC_RE = re.compile(r"^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$")
 
 
 def string_list(field, value):
@@ -389,3 +390,13 @@ def labels(field, value):
     if not isinstance(value, dict):
         raise InvalidSpec(field, f"{value!r} is not a mapping of strings")
     return {str(k): "" if v is None else str(v) for k, v in value.items()}
+
+
+def mac_address(value):
+    """A unicast-looking MAC address ``aa:bb:cc:dd:ee:ff``."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not _MAC_RE.match(value):
+        raise InvalidSpec("mac_address", f"{value!r} is not a MAC address",
+                          "use six hex pairs separated by ':'")
+    return value.lower()

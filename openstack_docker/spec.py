@@ -122,6 +122,7 @@ class ContainerSpec:
                               f"{self.network_mode!r}", "drop one of the two")
         self.stop_timeout = parsing.integer("stop_timeout", self.stop_timeout, minimum=0)
         self.storage_opt = parsing.labels("storage_opt", self.storage_opt) or None
+        self.mac_address = parsing.mac_address(self.mac_address)
         for flag in ("privileged", "tty", "stdin_open", "stdin_once", "read_only"):
             if not isinstance(getattr(self, flag), bool):
                 raise InvalidSpec(flag, f"{getattr(self, flag)!r} is not true or false")
@@ -147,8 +148,12 @@ class ContainerSpec:
                 entry = {"network": entry}
             if not isinstance(entry, dict) or not entry.get("network"):
                 raise InvalidSpec("networks", f"{entry!r} names no network")
+            network = str(entry["network"])
+            if network in ("host", "none") or network.startswith("container:"):
+                raise InvalidSpec("networks", f"{network!r} is a network mode, not a network",
+                                  "name a user-defined network (network_mode sets modes)")
             result.append(NetworkAttachment(
-                network=str(entry["network"]),
+                network=network,
                 aliases=parsing.string_list("networks.aliases", entry.get("aliases")),
                 ipv4_address=entry.get("ipv4_address") or None,
                 ipv6_address=entry.get("ipv6_address") or None,

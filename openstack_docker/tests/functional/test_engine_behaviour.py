@@ -117,3 +117,10 @@ def test_bad_input_fails_before_any_engine_call(engine, fields, field):
     assert caught.value.field == field
     assert dead._api is None
     assert _owned_ids(engine) == before
+
+
+def test_pull_reads_the_stream_and_names_a_missing_tag(engine):
+    engine.pull(SLEEPER)
+    missing = f"{testbed.registry()}/testbed/sleeper:no-such-tag"
+    with pytest.raises(errors.ImageMissing, match="no-such-tag"):
+        engine.pull(missing)

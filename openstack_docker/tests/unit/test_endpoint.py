@@ -94,3 +94,10 @@ def test_bad_client_settings(kwargs, field):
     with pytest.raises(InvalidSpec) as caught:
         parse_endpoint(**kwargs)
     assert caught.value.field == field
+
+
+def test_plain_tcp_to_another_host_is_warned_about(caplog):
+    parse_endpoint("tcp://10.0.0.5:2375")
+    parse_endpoint("tcp://127.0.0.1:2375")
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "tcp://10.0.0.5:2375 is plain TCP" in warnings[0]

@@ -189,6 +189,9 @@ def test_networks(api):
     ({"privileged": "yes"}, "privileged"),
     ({"networks": ["a"], "network_mode": "host"}, "networks"),
     ({"stop_timeout": -1}, "stop_timeout"),
+    ({"networks": ["host"]}, "networks"),
+    ({"networks": [{"network": "container:nova-1"}]}, "networks"),
+    ({"mac_address": "02:42:zz:00:00:01"}, "mac_address"),
 ])
 def test_validation_names_the_field(fields, field):
     fields.setdefault("image", "127.0.0.1:5000/testbed/base:latest")
