@@ -80,15 +80,16 @@ class TokenService:
     ``rootcertbundle`` (that same certificate).
     """
 
-    def __init__(self, users, cert, key):
+    def __init__(self, users, cert, key, realm_host="127.0.0.1"):
         self.users = users
+        self.requests = 0
         der = subprocess.run(["openssl", "x509", "-in", str(cert), "-outform", "DER"],
                              check=True, capture_output=True).stdout
         self._x5c = [base64.b64encode(der).decode()]
         self._key = Path(key).read_bytes()
         self.issued = []
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self._server.server_port}/token"
+        self.url = f"http://{realm_host}:{self._server.server_port}/token"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def start(self):
@@ -122,6 +123,7 @@ class TokenService:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
+                service.requests += 1
                 query = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
                 user = service._user(self.headers.get("Authorization"))
                 if user is None:
@@ -250,13 +252,15 @@ def _stop(process):
 
 
 @contextlib.contextmanager
-def private_registry(users=None, tls=False, token=False):
+def private_registry(users=None, tls=False, token=False, realm_host="127.0.0.1"):
     """Run a private registry; yields a :class:`PrivateRegistry`, removes everything after.
 
     :param users: ``{user: password}``; Basic auth (htpasswd) unless ``token``.
     :param tls: serve HTTPS with a certificate from a fresh CA (``ca_cert``), trusted by the
         Docker engine for this address only.
     :param token: Bearer auth through a token service started here (needs ``users``).
+    :param realm_host: the host name the registry gives for that token service (it listens
+        on 127.0.0.1 whatever the name).
     """
     if token and not users:
         raise ValueError("token auth needs users")
@@ -275,7 +279,8 @@ def private_registry(users=None, tls=False, token=False):
             shutil.copy(registry.ca_cert, engine_ca / "ca.crt")
         if token:
             token_cert, token_key = _signing_cert(directory)
-            registry.token_service = TokenService(registry.users, token_cert, token_key)
+            registry.token_service = TokenService(registry.users, token_cert, token_key,
+                                                  realm_host)
             registry.token_service.start()
         config = _config(directory, port, users, tls_files, registry.token_service, token_cert)
         log = directory / "registry.log"

@@ -4,7 +4,7 @@ An import streams registry blobs through :class:`~.archive.SaveArchive` straight
 upload; an export streams Glance's data through :func:`~.archive.read` straight into registry
 blob uploads. Memory stays bounded by a few chunks whatever the image size. A copy that breaks
 off (registry or Glance gone, Ctrl-C) deletes the half-made Glance image, or says plainly that
-it could not and that the image is not active.
+it could not and what is known of the image left behind.
 """
 
 import dataclasses
@@ -14,26 +14,14 @@ import logging
 import time
 import zlib
 
+from openstack_docker.images import properties as props
 from openstack_docker.images.bridge import archive, errors
-from openstack_docker.images.bridge import glance as glance_api
 from openstack_docker.images.bridge import reference as refs
 from openstack_docker.images.bridge import registry as reg
+from openstack_docker.images.bridge.progress import NoProgress
 
 LOG = logging.getLogger(__name__)
 GZIP_LEVEL = 6
-
-
-class NoProgress:
-    """Progress sink that shows nothing (scripts, pipes, tests)."""
-
-    def start(self, label, total):
-        pass
-
-    def advance(self, count):
-        pass
-
-    def finish(self):
-        pass
 
 
 @dataclasses.dataclass
@@ -102,20 +90,18 @@ class Bridge:
         ref = refs.parse(str(reference))
         registry = self.registry_for(ref.registry)
         manifest = registry.manifest(ref, self.platform)
-        existing = self._existing(manifest.digest, reference_only)
+        existing = self._existing(manifest, reference_only)
         if existing:
             LOG.info("%s (%s) is already Glance image %s: reusing it", ref, manifest.digest,
                      existing["id"])
             return self._result(existing, ref, manifest, reused=True, started=started)
         config = registry.blob(ref.repository, manifest.config)
         self._check_config(ref, manifest, config)
-        properties = {glance_api.PROP_REFERENCE: str(ref),
-                      glance_api.PROP_MANIFEST_DIGEST: manifest.digest,
-                      glance_api.PROP_IMAGE_ID: manifest.config.digest,
-                      **(extra_properties or {})}
+        properties = {props.REFERENCE: str(ref), props.MANIFEST_DIGEST: manifest.digest,
+                      props.IMAGE_ID: manifest.config.digest, **(extra_properties or {})}
         data = None
         if reference_only:
-            properties[glance_api.PROP_REFERENCE_ONLY] = "true"
+            properties[props.REFERENCE_ONLY] = props.TRUE
         else:
             data = archive.SaveArchive.for_image(
                 [str(ref)] if ref.tag else [], manifest.config.digest, config, manifest.layers,
@@ -125,10 +111,20 @@ class Bridge:
         return self._result(self.glance.get(image["id"]), ref, manifest, reused=False,
                             started=started)
 
-    def _existing(self, manifest_digest, reference_only):
+    def _existing(self, manifest, reference_only):
+        """An active image of this kind that this bridge made (or could have) for ``manifest``.
+
+        Properties are only claims: anyone may set them on an image they share or publish.
+        So an image is reused only when it belongs to the project this session creates
+        images for (Glance's ``owner``; none for a Glance without Keystone, as here) and
+        its image id is the manifest's config digest too.
+        """
+        owner = self.glance.project_id()
         for image in self.glance.docker_images(
-                **{glance_api.PROP_MANIFEST_DIGEST: manifest_digest, "status": "active"}):
-            if glance_api.is_reference_only(image) == reference_only:
+                **{props.MANIFEST_DIGEST: manifest.digest, "status": "active"}):
+            if image.get("owner") == owner and \
+                    image.get(props.IMAGE_ID) == manifest.config.digest and \
+                    props.is_reference_only(image) == reference_only:
                 return image
         return None
 
@@ -148,8 +144,10 @@ class Bridge:
         md5 = hashlib.md5(usedforsecurity=False)
         guarded = _Guarded(_counted(chunks, self.progress, md5))
         self.progress.start(what, size)
+        uploaded = None  # None: not accepted; {}: accepted, not seen since; else Glance's record
         try:
             self.glance.upload(image["id"], guarded if size else b"")
+            uploaded = {}
             uploaded = self.glance.get(image["id"])
             if uploaded.get("status") != "active" or uploaded.get("size") != size or (
                     size and uploaded.get("checksum") != md5.hexdigest()):
@@ -159,22 +157,22 @@ class Bridge:
                     f"expected active, {size} bytes, {md5.hexdigest()}")
         except BaseException as exc:
             cause = guarded.error if guarded.error is not None else exc
-            self._discard(image, what, cause)
+            self._discard(image, what, cause, uploaded)
             if cause is not exc and isinstance(cause, errors.BridgeError):
                 raise cause from exc
             raise
         finally:
             self.progress.finish()
 
-    def _discard(self, image, what, cause):
+    def _discard(self, image, what, cause, uploaded):
         try:
             self.glance.delete(image["id"])
             LOG.warning("%s failed (%s): Glance image %s deleted", what, cause, image["id"])
         except errors.GlanceError as exc:
             raise errors.TransferFailed(
-                f"{what} failed ({cause}); the partial Glance image {image['id']} could not be "
-                f"deleted ({exc}): it is not active, so nothing will boot from it; delete it "
-                f"when Glance is back (openstack image delete {image['id']})") from cause
+                f"{what} failed ({cause}); the Glance image {image['id']} could not be deleted "
+                f"({exc}): {_left_over(uploaded)}; delete it when Glance is back "
+                f"(openstack image delete {image['id']})") from cause
 
     @staticmethod
     def _result(image, ref, manifest, reused, started):
@@ -182,7 +180,7 @@ class Bridge:
             id=image["id"], name=image.get("name"), reference=str(ref),
             manifest_digest=manifest.digest, image_id=manifest.config.digest,
             size=image.get("size"), checksum=image.get("checksum"),
-            reference_only=glance_api.is_reference_only(image), reused=reused,
+            reference_only=props.is_reference_only(image), reused=reused,
             seconds=round(time.monotonic() - started, 3))
 
     # -- export ---------------------------------------------------------------------
@@ -197,10 +195,10 @@ class Bridge:
         if image.get("container_format") != "docker":
             raise errors.BridgeError(f"Glance image {image['id']} has container_format "
                                      f"{image.get('container_format')!r}, not 'docker'")
-        if glance_api.is_reference_only(image):
+        if props.is_reference_only(image):
             raise errors.BridgeError(
                 f"Glance image {image['id']} holds no data: it only points at "
-                f"{image.get(glance_api.PROP_REFERENCE)}; copy that reference instead")
+                f"{image.get(props.REFERENCE)}; copy that reference instead")
         if image.get("status") != "active":
             raise errors.BridgeError(f"Glance image {image['id']} is {image.get('status')}, "
                                      "not active")
@@ -253,10 +251,10 @@ class Bridge:
         """Glance's docker images with the registry reference and digest they came from."""
         return [{"id": image["id"], "name": image.get("name"), "status": image.get("status"),
                  "size": image.get("size"),
-                 "reference": image.get(glance_api.PROP_REFERENCE),
-                 "manifest_digest": image.get(glance_api.PROP_MANIFEST_DIGEST),
-                 "image_id": image.get(glance_api.PROP_IMAGE_ID),
-                 "reference_only": glance_api.is_reference_only(image)}
+                 "reference": image.get(props.REFERENCE),
+                 "manifest_digest": image.get(props.MANIFEST_DIGEST),
+                 "image_id": image.get(props.IMAGE_ID),
+                 "reference_only": props.is_reference_only(image)}
                 for image in self.glance.docker_images()]
 
     def sync(self, repository, reference_only=False):
@@ -268,6 +266,19 @@ class Bridge:
             raise errors.ImageNotInRegistry(f"{repo}: repository has no tags")
         return [self.import_image(repo.with_tag(tag), reference_only=reference_only)
                 for tag in tags]
+
+
+def _left_over(uploaded):
+    """What is known of an image whose copy failed and that could not be deleted."""
+    if uploaded is None:
+        return ("its upload did not complete, so it is not active (Glance leaves it queued or "
+                "saving) and nothing will boot from it")
+    if not uploaded:
+        return ("Glance accepted its upload but could not be asked about it since: it may be "
+                "active with data that was never verified, so keep it from being booted")
+    if uploaded.get("status") == "active":
+        return "it is active with data that failed verification, so keep it from being booted"
+    return f"it is {uploaded.get('status')}, so nothing will boot from it"
 
 
 class _CountingReader:

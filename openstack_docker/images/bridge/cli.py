@@ -170,7 +170,7 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         value, text = run(args, make_bridge(args))
-    except errors.DockerLayerError as exc:
+    except errors.BridgeError as exc:
         return _fail(args, str(exc), 1)
     except KeyboardInterrupt:
         return _fail(args, "interrupted; partial Glance images were removed", 130)

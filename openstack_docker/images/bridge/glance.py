@@ -5,7 +5,6 @@ calls the bridge makes map one to one onto the REST API, uploads stream from a g
 the command stays well inside its memory budget (glanceclient's imports alone cost ~17 MB).
 """
 
-import logging
 import re
 
 from keystoneauth1 import adapter
@@ -13,18 +12,7 @@ from keystoneauth1 import exceptions as ksa_exc
 
 from openstack_docker.images.bridge import errors
 
-LOG = logging.getLogger(__name__)
-
-# The properties the driver-side loader (openstack_docker.images.loader) relies on.
-PROP_REFERENCE = "docker_reference"
-PROP_MANIFEST_DIGEST = "docker_manifest_digest"
-PROP_IMAGE_ID = "docker_image_id"
-PROP_REFERENCE_ONLY = "docker_reference_only"
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-
-def is_reference_only(image):
-    return str(image.get(PROP_REFERENCE_ONLY, "")).lower() == "true"
 
 
 class Glance:
@@ -45,6 +33,18 @@ class Glance:
                                      f"{exc.details or exc.message}") from exc
         except ksa_exc.ClientException as exc:
             raise errors.GlanceError(f"Glance unreachable during {what}: {exc}") from exc
+
+    def project_id(self):
+        """The project Glance records as ``owner`` of the images this session creates.
+
+        None when the auth names no project: a bare ``--os-image-url`` without Keystone,
+        where Glance records no owner either.
+        """
+        try:
+            return self.http.get_project_id()
+        except ksa_exc.ClientException as exc:
+            raise errors.GlanceError(f"Keystone: cannot tell this session's project: {exc}") \
+                from exc
 
     def create(self, name, properties):
         """A queued docker image (container_format docker, disk_format raw)."""

@@ -1,6 +1,17 @@
 """A byte progress bar (size, rate, ETA) for terminals; silence everywhere else."""
 
-from openstack_docker.images.bridge.bridge import NoProgress
+
+class NoProgress:
+    """Progress sink that shows nothing (scripts, pipes, tests)."""
+
+    def start(self, label, total):
+        pass
+
+    def advance(self, count):
+        pass
+
+    def finish(self):
+        pass
 
 
 class RichProgress:

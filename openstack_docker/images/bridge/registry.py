@@ -2,7 +2,9 @@
 
 Only what the bridge needs, with the registry's behaviour the engine also relies on: plain HTTP
 only for loopback or explicitly allowed hosts, Basic or Bearer auth answered from the
-``WWW-Authenticate`` challenge, every blob and manifest checked against its digest.
+``WWW-Authenticate`` challenge, every blob and manifest checked against its digest. A
+Bearer challenge names the token service (``realm``) that gets the credentials: the registry
+may not send them anywhere in the clear, nor to another host except over HTTPS.
 """
 
 import base64
@@ -85,6 +87,11 @@ def sha256_digest(data):
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
+def _hostname(address):
+    """``reg.example`` of ``reg.example:5000`` (``::1`` of ``[::1]:5000``), lower case."""
+    return urllib.parse.urlsplit(f"//{address}").hostname
+
+
 def _is_loopback(host):
     name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
     name = name.strip("[]")
@@ -148,7 +155,8 @@ class Registry:
         self.credentials = credentials
         self.timeout = timeout
         self.chunk_size = chunk_size
-        self._http_allowed = _is_loopback(host) or host in plain_http
+        self._plain_http = tuple(plain_http)
+        self._http_allowed = self._plain_http_allowed(host)
         self._base = None
         self._tokens = {}
         # Passed on every request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override
@@ -159,6 +167,10 @@ class Registry:
 
     def close(self):
         self.session.close()
+
+    def _plain_http_allowed(self, address):
+        return _is_loopback(address) or address in self._plain_http or \
+            _hostname(address) in self._plain_http
 
     # -- transport ----------------------------------------------------------------
 
@@ -241,6 +253,7 @@ class Registry:
         realm = challenge.get("realm")
         if not realm:
             raise errors.RegistryAuthError(f"registry {self.host}: Bearer challenge has no realm")
+        self._check_realm(realm)
         params = {"scope": scope}
         if challenge.get("service"):
             params["service"] = challenge["service"]
@@ -259,6 +272,33 @@ class Registry:
         if not token:
             raise errors.RegistryAuthError(f"token service {realm} returned no token")
         return token
+
+    def _check_realm(self, realm):
+        """Refuse a token service that would get credentials (or hand out tokens) unsafely.
+
+        The realm is whatever the registry's challenge says, so a compromised or spoofed
+        registry could name any URL: plain HTTP only where the registry itself may use it,
+        and credentials to another host only over HTTPS.
+        """
+        parts = urllib.parse.urlsplit(realm)
+        if parts.scheme == "https" and parts.hostname:
+            return
+        if parts.scheme != "http" or not parts.hostname:
+            raise errors.RegistryAuthError(
+                f"registry {self.host} names token service {realm!r}, which is not an "
+                "http(s) URL: check the registry's auth.token.realm")
+        address = parts.netloc.rpartition("@")[2]
+        if not self._plain_http_allowed(address):
+            raise errors.RegistryAuthError(
+                f"registry {self.host} names token service {realm} over plain HTTP: refused, "
+                "credentials and tokens would cross the network in the clear (serve the token "
+                f"service over https, or if this network is trusted pass --registry-http "
+                f"{address})")
+        if self.credentials and parts.hostname != _hostname(self.host):
+            raise errors.RegistryAuthError(
+                f"registry {self.host} names token service {realm}, another host reached over "
+                "plain HTTP: the registry credentials are not sent there (serve the token "
+                "service over https)")
 
     @staticmethod
     def _scope(repository, push=False):

@@ -10,8 +10,9 @@ import pytest
 from keystoneauth1 import noauth, session
 
 from openstack_docker.images.bridge import errors
-from openstack_docker.images.bridge.bridge import Bridge, NoProgress
+from openstack_docker.images.bridge.bridge import Bridge
 from openstack_docker.images.bridge.glance import Glance
+from openstack_docker.images.bridge.progress import NoProgress
 from openstack_docker.images.bridge.registry import Registry
 from openstack_docker.tests.functional import bridge_services as services
 

@@ -60,6 +60,15 @@ def bearer(engine):
                                     token=True)
 
 
+@pytest.fixture(scope="module")
+def bearer_elsewhere():
+    """A token registry whose challenge names its token service as plain HTTP on another host
+    name (``localhost``, the registry being 127.0.0.1): no image is needed to be refused."""
+    with registry_fixture.private_registry(users={"eve": "exposed-" + uuid.uuid4().hex},
+                                           token=True, realm_host="localhost") as registry:
+        yield registry
+
+
 @pytest.fixture
 def cli(glance, tmp_path):
     """Run ``glance-docker ... --json``; Glance images it made are deleted afterwards.
@@ -239,3 +248,14 @@ def test_bearer_without_or_with_wrong_credentials_fails_clearly(glance, bearer, 
     message = _refused(cli, glance, reference, *_flags(registry, "wrong"))
     assert registry.token_service.url in message and "401" in message
     assert "--registry-username" in message
+
+
+def test_bearer_credentials_never_go_to_a_plain_http_realm_elsewhere(glance, bearer_elsewhere,
+                                                                      cli):
+    """The registry's challenge decides where the credentials go: over plain HTTP only to the
+    registry's own host, whatever the registry says."""
+    registry = bearer_elsewhere
+    reference = f"{registry.address}/{REPOSITORY}:any"
+    message = _refused(cli, glance, reference, *_flags(registry))
+    assert registry.token_service.url in message and "over https" in message
+    assert registry.token_service.requests == 0

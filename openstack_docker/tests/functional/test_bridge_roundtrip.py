@@ -128,6 +128,32 @@ def test_import_of_a_known_digest_reuses_the_image(glance, bridge, source, glanc
     assert [i["id"] for i in same if "docker_reference_only" not in i] == [first.id]
 
 
+def test_planted_properties_do_not_make_an_image_reused(glance, bridge, registry, source,
+                                                       glance_images):
+    """Anyone can claim a manifest digest on an image they share: only an image of our own
+    project (none, for this Glance without Keystone) whose image id is the config's is reused."""
+    reference, image_id = source
+    digest = registry.manifest(parse(reference)).digest
+    claims = {"docker_reference": reference, "docker_manifest_digest": digest}
+    planted = [glance.create("planted: other project", {
+                   **claims, "docker_image_id": image_id, "owner": "other-project",
+                   "visibility": "shared"}),
+               glance.create("planted: wrong image id", {
+                   **claims, "docker_image_id": "sha256:" + "0" * 64})]
+    for image in planted:
+        glance_images.append(image["id"])
+        glance.upload(image["id"], b"not an image")
+    listed = glance.docker_images(docker_manifest_digest=digest, status="active")
+    assert {i["id"] for i in planted} <= {i["id"] for i in listed}  # the claims are visible
+    assert glance.get(planted[1]["id"])["owner"] is None  # what noauth Glance records
+
+    imported = bridge.import_image(reference)
+    glance_images.append(imported.id)
+    assert not imported.reused and imported.id not in {i["id"] for i in planted}
+    again = bridge.import_image(reference)
+    assert again.reused and again.id == imported.id
+
+
 def test_export_round_trip_gives_the_same_image(engine, glance, bridge, registry, source,
                                                 glance_images):
     reference, image_id = source

@@ -38,14 +38,21 @@ class FakeRegistry:
 
 
 class FakeGlance:
-    def __init__(self, upload_error=None, delete_error=None):
+    """Glance as the bridge sees it; images are owned by ``project`` (None: no Keystone)."""
+
+    def __init__(self, upload_error=None, delete_error=None, get_error=None, project=None):
         self.images = {}
         self.upload_error = upload_error
         self.delete_error = delete_error
+        self.get_error = get_error
+        self.project = project
 
-    def create(self, name, properties):
+    def project_id(self):
+        return self.project
+
+    def create(self, name, properties, owner=None):
         image = {"id": str(uuid.uuid4()), "name": name, "status": "queued",
-                 "container_format": "docker", **properties}
+                 "container_format": "docker", "owner": owner or self.project, **properties}
         self.images[image["id"]] = image
         return image
 
@@ -57,6 +64,8 @@ class FakeGlance:
                                      checksum=hashlib.md5(data).hexdigest())
 
     def get(self, image_id):
+        if self.get_error and self.images[image_id]["status"] == "active":
+            raise self.get_error
         return dict(self.images[image_id])
 
     def delete(self, image_id):
@@ -96,6 +105,36 @@ def test_same_digest_is_reused_per_kind():
     assert len(glance.images) == 2
 
 
+def _planted(glance, owner, image_id=None, **properties):
+    """An active image someone else made claiming to be REF's manifest."""
+    return glance.create("planted", {
+        "docker_manifest_digest": "sha256:" + "9" * 64, "visibility": "public",
+        "docker_image_id": image_id or reg.sha256_digest(CONFIG), "status": "active",
+        **properties}, owner=owner)
+
+
+@pytest.mark.parametrize("project", [None, "my-project"])
+def test_only_own_images_with_the_right_image_id_are_reused(project):
+    """Properties are claims anyone can make on an image they share: a public image of another
+    project, or one whose image id is not the manifest's config, is never reused."""
+    glance = FakeGlance(project=project)
+    foreign = _planted(glance, owner="other-project")
+    forged = _planted(glance, owner=project, image_id="sha256:" + "0" * 64)
+    result = _bridge(glance).import_image(REF)
+    assert not result.reused and result.id not in (foreign["id"], forged["id"])
+    assert glance.images[result.id]["owner"] == project
+    assert _bridge(glance).import_image(REF).id == result.id
+
+
+@pytest.mark.parametrize("value", ["true", "True", "1", "yes"])
+def test_reference_only_spellings_are_reused_as_reference_only(value):
+    glance = FakeGlance()
+    own = _planted(glance, owner=None, docker_reference_only=value)
+    result = _bridge(glance).import_image(REF, reference_only=True)
+    assert result.reused and result.id == own["id"] and result.reference_only
+    assert not _bridge(glance).import_image(REF).reused
+
+
 def test_registry_failure_deletes_the_partial_image():
     glance = FakeGlance()
     with pytest.raises(errors.RegistryError, match="broke off"):
@@ -109,6 +148,31 @@ def test_glance_failure_that_also_blocks_delete_is_reported():
     with pytest.raises(errors.TransferFailed, match=r"could not be deleted.*not active"):
         _bridge(glance).import_image(REF)
     assert [i["status"] for i in glance.images.values()] == ["queued"]
+
+
+def test_glance_lost_after_the_upload_does_not_claim_the_image_is_inactive():
+    """The upload went through, then Glance vanished: the image may well be active."""
+    glance = FakeGlance(get_error=errors.GlanceError("Glance unreachable during image"),
+                        delete_error=errors.GlanceError("Glance unreachable during delete"))
+    with pytest.raises(errors.TransferFailed) as caught:
+        _bridge(glance).import_image(REF)
+    message = str(caught.value)
+    assert "accepted its upload" in message and "may be active" in message
+    assert "not active" not in message and "openstack image delete" in message
+    assert [i["status"] for i in glance.images.values()] == ["active"]
+
+
+def test_active_image_with_wrong_data_that_cannot_be_deleted_is_called_so():
+    glance = FakeGlance(delete_error=errors.GlanceError("Glance unreachable during delete"))
+    original = glance.upload
+
+    def short(image_id, chunks):
+        original(image_id, chunks)
+        glance.images[image_id]["size"] -= 1
+
+    glance.upload = short
+    with pytest.raises(errors.TransferFailed, match="active with data that failed verification"):
+        _bridge(glance).import_image(REF)
 
 
 def test_interrupt_deletes_and_propagates():

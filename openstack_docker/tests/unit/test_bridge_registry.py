@@ -147,3 +147,48 @@ def test_docker_config_credentials(tmp_path):
         "auth": base64.b64encode(b"me:secret").decode()}}}))
     assert reg.docker_config_credentials(HOST, str(path)) == ("me", "secret")
     assert reg.docker_config_credentials("other", str(path)) is None
+
+
+def _bearer_challenge(mock, realm, host=HOST):
+    mock.get(f"https://{host}/v2/app/manifests/v1", status_code=401,
+             headers={"WWW-Authenticate": f'Bearer realm="{realm}",service="reg"'})
+
+
+@pytest.mark.parametrize(("realm", "refusal"), [
+    ("http://auth.example/token", "--registry-http auth.example"),
+    ("http://127.0.0.1:5001/token", "another host"),
+    ("ftp://auth.example/token", "not an http(s) URL"),
+])
+def test_credentials_never_go_to_an_unsafe_realm(mock, realm, refusal):
+    """A registry names its token service; plain HTTP is refused unless allowed, and even then
+    credentials go to another host only over HTTPS. Nothing is sent to the realm."""
+    _bearer_challenge(mock, realm)
+    token = mock.get(realm.replace("ftp:", "https:"), json={"token": "T0K"})
+    with pytest.raises(errors.RegistryAuthError) as caught:
+        reg.Registry(HOST, credentials=("u", "p")).manifest(parse(f"{HOST}/app:v1"))
+    assert realm in str(caught.value) and refusal in str(caught.value)
+    assert not token.called
+
+
+def test_allowed_plain_http_realm_still_gets_no_credentials_for_another_host(mock):
+    _bearer_challenge(mock, "http://auth.example/token")
+    client = reg.Registry(HOST, credentials=("u", "p"), plain_http=("auth.example",))
+    with pytest.raises(errors.RegistryAuthError, match="credentials are not sent there"):
+        client.manifest(parse(f"{HOST}/app:v1"))
+
+
+@pytest.mark.parametrize(("host", "realm", "plain_http"), [
+    ("127.0.0.1:5000", "http://127.0.0.1:5001/token", ()),  # loopback, same host
+    (HOST, "http://reg.example:5001/token", (HOST,)),  # allowed, same host
+])
+def test_plain_http_realm_on_the_registry_host_gets_credentials(host, realm, plain_http):
+    raw = _manifest()
+    with requests_mock.Mocker() as mocker:
+        mocker.get(f"https://{host}/v2/", exc=requests.exceptions.SSLError("plain"))
+        mocker.get(f"http://{host}/v2/app/manifests/v1", [
+            {"status_code": 401, "headers": {"WWW-Authenticate": f'Bearer realm="{realm}"'}},
+            {"content": raw, "headers": {"Content-Type": reg.MANIFEST_V2}}])
+        token = mocker.get(realm, json={"token": "T0K"})
+        client = reg.Registry(host, credentials=("u", "p"), plain_http=plain_http)
+        assert client.manifest(parse(f"{host}/app:v1")).digest == reg.sha256_digest(raw)
+        assert token.last_request.headers["Authorization"].startswith("Basic ")
