@@ -14,9 +14,12 @@ driver_opts = [
     cfg.StrOpt("image_cache_dir", default="$instances_path/_docker_images",
                help="Where Glance image data (docker save tarballs) is cached, one file "
                     "per Glance image id, verified by Glance's checksum."),
-    cfg.FloatOpt("spawn_check_seconds", default=1.0, min=0,
+    cfg.FloatOpt("spawn_check_seconds", default=0.5, min=0,
                  help="After starting a container, watch it this long: a process that "
-                      "exits at once fails the spawn with its last log lines in the fault."),
+                      "exits within it fails the spawn (and power on) with its exit code "
+                      "and last log lines in the fault. Every healthy spawn waits the "
+                      "whole window; 0 turns the watch off (an exiting process is then "
+                      "seen later as a SHUTOFF or crashed instance)."),
     cfg.IntOpt("stop_timeout", default=10, min=0,
                help="Seconds a container gets to stop after SIGTERM (power off, soft "
                     "reboot) when Nova gives no timeout, before SIGKILL."),

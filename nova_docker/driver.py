@@ -13,6 +13,8 @@ import shutil
 import time
 
 import nova.conf
+import requests.exceptions
+import urllib3.exceptions
 from nova.compute import task_states
 from nova.image import glance
 from nova.objects import diagnostics as diagnostics_obj
@@ -56,6 +58,7 @@ class DockerDriver(driver.ComputeDriver):
         self.engine = Engine(endpoint_from_conf(CONF.docker), owner="nova")
         self._glance = glance.API()
         self._host = None
+        self._loader = None
         # Containers of failed spawns the engine could not remove at the time (it was
         # down): removed as soon as it answers again, since Nova will not ask again.
         self._orphans = set()
@@ -64,7 +67,14 @@ class DockerDriver(driver.ComputeDriver):
 
     @property
     def images(self):
-        return ImageLoader(self.engine, ImageCache(CONF.docker.image_cache_dir))
+        """The image loader of the current engine; it remembers which images it has
+        ensured, so it lives as long as the engine and the cache directory do."""
+        directory = CONF.docker.image_cache_dir
+        loader = self._loader
+        if loader is None or loader.engine is not self.engine or \
+                loader.cache.directory != directory:
+            loader = self._loader = ImageLoader(self.engine, ImageCache(directory))
+        return loader
 
     @contextlib.contextmanager
     def _engine_errors(self, instance=None):
@@ -180,20 +190,15 @@ class DockerDriver(driver.ComputeDriver):
                        "(container_format docker), not from a volume")
         self._reap_orphans()
         image = self._glance.get(context, image_meta.id)
-        image_id = self._ensure_image(context, image)
         with self._deploy_errors():
-            container_spec = specs.build(
-                instance, image, image_id,
-                network.container_network_args(instance, network_info),
-                self._hostname(), cpu_quota=CONF.docker.cpu_quota)
-            container_id = self._create(container_spec, instance)
+            container_id = self._create_from_image(context, instance, image, network_info)
         try:
             with self._deploy_errors():
                 seed.install(self.engine, container_id, instance, injected_files,
                              CONF.docker.cloud_seed_dir)
-                if power_on:
-                    self._start(instance, container_id, network_info)
-            reason = self._exited_reason(container_id) if power_on else None
+                started = self._start(instance, container_id, network_info) \
+                    if power_on else None
+            reason = self._exited_reason(container_id, started) if power_on else None
             if reason:
                 raise exception.BuildAbortException(instance_uuid=instance.uuid,
                                                     reason=reason)
@@ -212,18 +217,41 @@ class DockerDriver(driver.ComputeDriver):
                     raise
                 raise exception.InstanceDeployFailure(reason=exc.message) from exc
 
-    def _ensure_image(self, context, image):
-        def download(fileobj):
-            self._glance.download(context, image["id"], data=fileobj)
-
+    @contextlib.contextmanager
+    def _image_errors(self, image):
         with self._engine_errors():
             try:
-                return self.images.ensure(image, download)
+                yield
             except (errors.InvalidSpec, errors.ImageMissing, ChecksumMismatch) as exc:
                 raise exception.ImageUnacceptable(image_id=image["id"],
                                                   reason=exc.message) from exc
 
-    def _create(self, container_spec, instance):
+    def _create_from_image(self, context, instance, image, network_info):
+        """Create the instance's container from Glance record ``image``.
+
+        An engine image id already known (ensured by an earlier spawn, or Glance's
+        ``docker_image_id``) is used without asking the engine first; only when the
+        engine lacks it is the image ensured (downloaded, loaded or pulled).
+        """
+        with self._image_errors(image):
+            image_id = self.images.known(image)
+        if image_id:
+            try:
+                return self._create(instance, image, image_id, network_info)
+            except errors.ImageMissing:
+                self.images.forget(image)
+
+        def download(fileobj):
+            self._glance.download(context, image["id"], data=fileobj)
+
+        with self._image_errors(image):
+            image_id = self.images.ensure(image, download)
+        return self._create(instance, image, image_id, network_info)
+
+    def _create(self, instance, image, image_id, network_info):
+        container_spec = specs.build(
+            instance, image, image_id, network.container_network_args(instance, network_info),
+            self._hostname(), cpu_quota=CONF.docker.cpu_quota)
         name = specs.container_name(instance)
         try:
             return self.engine.create_container(container_spec, name=name,
@@ -246,30 +274,46 @@ class DockerDriver(driver.ComputeDriver):
             raise
 
     def _start(self, instance, container_id, network_info):
+        """Start the container and plug its VIFs; returns when it was started."""
         with errors.translated():
             self.engine.api.start(container_id)
+        started = time.monotonic()
         network.plug_vifs(self.engine, container_id, instance, network_info)
+        return started
 
-    def _exited_reason(self, container_id):
-        """Why the just-started container is not running (None when it runs).
+    def _exited_reason(self, container_id, started):
+        """Why the container started at ``started`` stopped running (None: it runs).
 
-        The container is watched for ``[docker] spawn_check_seconds``: a process that
-        exits at once fails the operation with its last log lines, never a hang.
+        The engine is asked to answer as soon as the container stops running, for what
+        is left of ``[docker] spawn_check_seconds`` since the start: a process that exits
+        at once fails the operation with its exit code and last log lines, never a hang.
+        A healthy container costs the whole window; 0 turns the watch off.
         """
-        deadline = time.monotonic() + CONF.docker.spawn_check_seconds
-        while True:
-            with self._engine_errors():
-                current = self.engine.inspect_container(container_id)["State"]
-            if not current.get("Running"):
-                break
-            if time.monotonic() >= deadline:
-                return None
-            time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
+        window = CONF.docker.spawn_check_seconds
+        if window <= 0:
+            return None
+        result = self._wait_for_exit(container_id,
+                                     max(0.01, window - (time.monotonic() - started)))
+        if result is None:
+            return None
         with self._engine_errors():
             tail = self.engine.logs(container_id, tail=CONF.docker.fault_log_lines)
-        return (f"the container exited at once with code {current.get('ExitCode')}"
-                f"{' (' + current['Error'] + ')' if current.get('Error') else ''}; "
+        error = (result.get("Error") or {}).get("Message")
+        return (f"the container exited at once with code {result.get('StatusCode')}"
+                f"{' (' + error + ')' if error else ''}; "
                 f"last log lines:\n{tail.strip() or '(no output)'}")
+
+    def _wait_for_exit(self, container_id, timeout):
+        """The engine's wait result when the container stops running within ``timeout``
+        seconds, else None (it still runs)."""
+        with self._engine_errors(), errors.translated():
+            try:
+                return self.engine.api.wait(container_id, timeout=timeout,
+                                            condition="not-running")
+            except requests.exceptions.RequestException as exc:
+                if _read_timed_out(exc):
+                    return None
+                raise
 
     def _discard(self, instance, container_id, network_info):
         """Remove what a failed spawn created; with a dead engine, remember it for later."""
@@ -328,8 +372,8 @@ class DockerDriver(driver.ComputeDriver):
         if info["State"].get("Running"):
             return
         with self._engine_errors(instance):
-            self._start(instance, info["Id"], network_info)
-        reason = self._exited_reason(info["Id"])
+            started = self._start(instance, info["Id"], network_info)
+        reason = self._exited_reason(info["Id"], started)
         if reason:
             raise exception.InstancePowerOnFailure(reason=reason)
 
@@ -475,6 +519,13 @@ class DockerDriver(driver.ComputeDriver):
             if image_id not in in_use:
                 LOG.info("Removing unused image %s from the cache", image_id)
                 cache.remove(image_id)
+
+
+def _read_timed_out(exc):
+    """requests reports a read timeout as ReadTimeout over TCP, but as a ConnectionError
+    wrapping urllib3's ReadTimeoutError over the docker SDK's unix socket adapter."""
+    return isinstance(exc, requests.exceptions.ReadTimeout) or any(
+        isinstance(arg, urllib3.exceptions.ReadTimeoutError) for arg in exc.args)
 
 
 def _cpu_time(stats):

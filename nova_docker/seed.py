@@ -1,9 +1,11 @@
 """Files an instance expects to find at boot: user_data, meta-data and injected files.
 
 They are copied into the created (not yet started) container with the engine's archive
-API, so this works with a remote engine too (no shared directory needed). user_data and
-meta-data land in ``[docker] cloud_seed_dir`` as ``user-data`` and ``meta-data`` (the
-cloud-init NoCloud layout); injected files land at the absolute path Nova gives.
+API in one archive, so this works with a remote engine too (no shared directory needed).
+user_data and meta-data land in ``[docker] cloud_seed_dir`` as ``user-data`` and
+``meta-data`` (the cloud-init NoCloud layout, which needs both); injected files land at
+the absolute path Nova gives. An instance without user_data and injected files gets no
+copy at all: the archive call costs a spawn tens of milliseconds.
 """
 
 import base64
@@ -48,7 +50,7 @@ def files_for(instance, injected_files, seed_dir):
     user_data = _user_data(instance)
     if user_data is not None:
         files[os.path.join(seed_dir, "user-data")] = user_data
-    files[os.path.join(seed_dir, "meta-data")] = _meta_data(instance)
+        files[os.path.join(seed_dir, "meta-data")] = _meta_data(instance)
     return files
 
 
@@ -69,7 +71,10 @@ def _archive(files):
 
 
 def install(engine, container_id, instance, injected_files, seed_dir):
-    """Copy the instance's files into a created container."""
-    data = _archive(files_for(instance, injected_files, seed_dir))
+    """Copy the instance's files, if it has any, into a created container."""
+    files = files_for(instance, injected_files, seed_dir)
+    if not files:
+        return
+    data = _archive(files)
     with errors.translated():
         engine.api.put_archive(container_id, "/", data)

@@ -6,15 +6,16 @@ copy in memory beyond one chunk. The committed image is removed from the engine 
 the upload, so a snapshot leaves nothing behind but the Glance image.
 """
 
-import logging
+from oslo_log import log as logging
 
 from openstack_docker import errors
+from openstack_docker.images import properties as image_props
 
 LOG = logging.getLogger(__name__)
 
 #: Properties of the source image that would make the snapshot resolve to something else.
-_SOURCE_ONLY_PROPERTIES = ("docker_reference", "docker_reference_only",
-                           "docker_manifest_digest", "docker_image_id")
+_SOURCE_ONLY_PROPERTIES = (image_props.REFERENCE, image_props.REFERENCE_ONLY,
+                           image_props.MANIFEST_DIGEST, image_props.IMAGE_ID)
 
 
 class ChunkReader:
@@ -51,7 +52,7 @@ def snapshot_metadata(current, image_id):
     """Glance metadata for the snapshot: a docker image that is exactly ``image_id``."""
     properties = {key: value for key, value in (current.get("properties") or {}).items()
                   if key not in _SOURCE_ONLY_PROPERTIES}
-    properties["docker_image_id"] = image_id
+    properties[image_props.IMAGE_ID] = image_id
     return {"container_format": "docker", "disk_format": "raw",
             "properties": properties}
 

@@ -14,9 +14,10 @@ Documented inputs (see doc/nova.md):
 """
 
 import json
-import logging
 import re
 import shlex
+
+from oslo_log import log as logging
 
 from openstack_docker.errors import InvalidSpec
 from openstack_docker.spec import ContainerSpec

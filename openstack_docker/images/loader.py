@@ -10,6 +10,11 @@ Two kinds of Glance images are accepted, both with ``container_format=docker``:
   optional ``docker_manifest_digest``), pulled from their registry instead.
 
 The registry-Glance bridge sets those properties; images without them work too.
+
+A loader remembers the engine image id of every content-addressed Glance image it
+ensured (data verified by checksum, or a reference pinned by digest): :meth:`known` hands
+it back without an engine call; the caller calls :meth:`forget` when the engine turns out
+to have lost the image.
 """
 
 import logging
@@ -17,13 +22,12 @@ import logging
 import docker.utils
 
 from openstack_docker import errors
-from openstack_docker.images import tarball
+from openstack_docker.images import properties, tarball
 from openstack_docker.images.cache import Checksum
 
 LOG = logging.getLogger(__name__)
 
 CONTAINER_FORMAT = "docker"
-_TRUE = ("1", "true", "yes", "on")
 
 
 def _props(image):
@@ -31,7 +35,18 @@ def _props(image):
 
 
 def is_reference_only(image):
-    return str(_props(image).get("docker_reference_only", "")).lower() in _TRUE
+    return properties.is_reference_only(_props(image))
+
+
+def _content_key(image):
+    """What identifies ``image``'s content, or None when it may change under the same
+    Glance record (a reference by tag is pulled again every time)."""
+    props = _props(image)
+    if is_reference_only(image):
+        digest = props.get(properties.MANIFEST_DIGEST)
+        return (image.get("id"), props.get(properties.REFERENCE), digest) if digest else None
+    checksum = Checksum.from_glance(image)
+    return (image.get("id"), str(checksum)) if checksum else None
 
 
 def check_format(image):
@@ -51,6 +66,19 @@ class ImageLoader:
     def __init__(self, engine, cache):
         self.engine = engine
         self.cache = cache
+        self._known = {}
+
+    def known(self, image):
+        """An engine image id worth trying for ``image`` without asking the engine: the
+        one an earlier :meth:`ensure` found, else Glance's ``docker_image_id``; or None.
+        """
+        check_format(image)
+        return (self._known.get(_content_key(image))
+                or _props(image).get(properties.IMAGE_ID))
+
+    def forget(self, image):
+        """Drop what :meth:`known` remembers of ``image`` (the engine no longer has it)."""
+        self._known.pop(_content_key(image), None)
 
     def ensure(self, image, download):
         """Return the engine image id for the Glance ``image`` record (a dict).
@@ -58,9 +86,16 @@ class ImageLoader:
         ``download(fileobj)`` streams the image data; it is called only when needed.
         """
         check_format(image)
+        image_id = self._ensure(image, download)
+        key = _content_key(image)
+        if key is not None:
+            self._known[key] = image_id
+        return image_id
+
+    def _ensure(self, image, download):
         if is_reference_only(image):
             return self._ensure_reference(image)
-        known = _props(image).get("docker_image_id")
+        known = _props(image).get(properties.IMAGE_ID)
         image_id = self.present(known) if known else None
         if image_id:
             LOG.debug("Image %s already in the engine as %s", image.get("id"), image_id)
@@ -95,23 +130,23 @@ class ImageLoader:
 
     def _ensure_reference(self, image):
         props = _props(image)
-        reference = props.get("docker_reference")
+        reference = props.get(properties.REFERENCE)
         if not reference:
             raise errors.InvalidSpec(
-                "docker_reference", f"image {image.get('id')} is reference-only but "
+                properties.REFERENCE, f"image {image.get('id')} is reference-only but "
                 "names no docker_reference", "set docker_reference=REGISTRY/REPO:TAG")
         repository, tag = docker.utils.parse_repository_tag(reference)
-        digest = props.get("docker_manifest_digest")
+        digest = props.get(properties.MANIFEST_DIGEST)
         wanted = f"{repository}@{digest}" if digest else reference
         if not (digest and self.present(wanted)):
             self._pull(repository, digest or tag or "latest", reference)
         image_id = self.present(wanted)
         if image_id is None:
             raise errors.ImageMissing(f"{wanted} is not in the engine after a pull")
-        expected = props.get("docker_image_id")
+        expected = props.get(properties.IMAGE_ID)
         if expected and expected != image_id:
             raise errors.InvalidSpec(
-                "docker_image_id", f"{wanted} is {image_id}, Glance says {expected}",
+                properties.IMAGE_ID, f"{wanted} is {image_id}, Glance says {expected}",
                 "the registry content changed; re-register the image in Glance")
         return image_id
 

@@ -74,51 +74,44 @@ class DockerDriverConformanceTestCase(test_virt_drivers._VirtDriverTestCase, tes
     def _state(self, instance):
         return self.connection.get_info(instance).state
 
-    # The suite only calls these; check that they did what they say.
+    def _only_instance(self):
+        return objects.InstanceList.get_all(self.ctxt)[0]
+
+    # The suite only calls these; check that they did what they say (and see
+    # LEAVES_POWER_STATE below).
 
     def test_spawn(self):
         super().test_spawn()
-        instance = objects.InstanceList.get_all(self.ctxt)[0]
+        instance = self._only_instance()
         self.assertEqual(power_state.RUNNING, self._state(instance))
         self.assertEqual([instance.uuid], [u for u in self.connection.list_instance_uuids()
                                            if u == instance.uuid])
 
-    def test_power_on_powered_off(self):
-        super().test_power_on_powered_off()
-        instance = objects.InstanceList.get_all(self.ctxt)[0]
-        self.assertEqual(power_state.RUNNING, self._state(instance))
-
-    def test_power_off(self):
-        super().test_power_off()
-        instance = objects.InstanceList.get_all(self.ctxt)[0]
-        self.assertEqual(power_state.SHUTDOWN, self._state(instance))
-
-    def test_pause(self):
-        super().test_pause()
-        instance = objects.InstanceList.get_all(self.ctxt)[0]
-        self.assertEqual(power_state.PAUSED, self._state(instance))
-
-    def test_suspend(self):
-        super().test_suspend()
-        instance = objects.InstanceList.get_all(self.ctxt)[0]
-        self.assertEqual(power_state.SUSPENDED, self._state(instance))
-
-    def test_resume_suspended_instance(self):
-        super().test_resume_suspended_instance()
-        instance = objects.InstanceList.get_all(self.ctxt)[0]
-        self.assertEqual(power_state.RUNNING, self._state(instance))
-
-    def test_soft_delete(self):
-        super().test_soft_delete()
-        instance = objects.InstanceList.get_all(self.ctxt)[0]
-        self.assertEqual(power_state.SHUTDOWN, self._state(instance))
-
-    def test_restore_soft_deleted(self):
-        super().test_restore_soft_deleted()
-        instance = objects.InstanceList.get_all(self.ctxt)[0]
-        self.assertEqual(power_state.RUNNING, self._state(instance))
-
     def test_destroy_instance(self):
         super().test_destroy_instance()
-        instance = objects.InstanceList.get_all(self.ctxt)[0]
-        self.assertFalse(self.connection.instance_exists(instance))
+        self.assertFalse(self.connection.instance_exists(self._only_instance()))
+
+
+#: Suite tests that act on one instance, and the power state it must be left in.
+LEAVES_POWER_STATE = {
+    "test_power_on_powered_off": power_state.RUNNING,
+    "test_power_off": power_state.SHUTDOWN,
+    "test_pause": power_state.PAUSED,
+    "test_suspend": power_state.SUSPENDED,
+    "test_resume_suspended_instance": power_state.RUNNING,
+    "test_soft_delete": power_state.SHUTDOWN,
+    "test_restore_soft_deleted": power_state.RUNNING,
+}
+
+
+def _leaves(name, expected):
+    """The suite's test ``name``, then a check of the instance's power state."""
+    def test(self):
+        getattr(super(DockerDriverConformanceTestCase, self), name)()
+        self.assertEqual(expected, self._state(self._only_instance()))
+    test.__name__, test.__qualname__ = name, f"DockerDriverConformanceTestCase.{name}"
+    return test
+
+
+for _name, _expected in LEAVES_POWER_STATE.items():
+    setattr(DockerDriverConformanceTestCase, _name, _leaves(_name, _expected))

@@ -160,6 +160,26 @@ class DockerDriverTestCase(test.TestCase):
         downloads.assert_not_called()
         self.assertEqual(image_id, self._container(instance)["Image"])
 
+    def test_docker_image_id_the_engine_lacks_falls_back_to_the_data(self):
+        self.glance.update(self.ctxt, SERVER,
+                           {"properties": {"docker_image_id": "sha256:" + "0" * 64}})
+        with mock.patch.object(self.driver._glance, "download",
+                               wraps=self.driver._glance.download) as downloads:
+            instance = self._spawn()
+        self.assertEqual(1, downloads.call_count)
+        self.assertEqual(self.engine.api.inspect_image(testbed.image("server"))["Id"],
+                         self._container(instance)["Image"])
+
+    def test_spawn_of_a_known_image_is_create_start_and_exit_watch(self):
+        self._spawn()  # the driver now knows the image's engine id
+        with mock.patch.object(self.engine.api, "send", wraps=self.engine.api.send) as send:
+            self._spawn()
+        self.assertEqual(["POST", "POST", "POST"],
+                         [call.args[0].method for call in send.call_args_list])
+        self.assertEqual(["create", "start", "wait"],
+                         [call.args[0].path_url.split("?")[0].rsplit("/", 1)[-1]
+                          for call in send.call_args_list])
+
     def test_checksum_mismatch_refused_and_not_cached(self):
         self.glance.update(self.ctxt, SERVER, {"os_hash_value": "0" * 128})
         instance = self._instance()
@@ -202,6 +222,9 @@ class DockerDriverTestCase(test.TestCase):
         self.assertEqual([], self._containers_of(instance))
 
     def test_process_exiting_at_once_fails_spawn_with_its_output(self):
+        # The watch ends as soon as the engine reports the exit: a wide window costs this
+        # test nothing and keeps it right on a loaded machine.
+        self.flags(spawn_check_seconds=10, group="docker")
         instance = self._instance()
         exc = self.assertRaises(exception.BuildAbortException, self._spawn,
                                 image=ONESHOT, instance=instance)

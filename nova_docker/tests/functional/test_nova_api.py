@@ -4,64 +4,18 @@ testbed's real Glance: Nova's GlanceFixture is replaced by Nova's real Glance cl
 
 import time
 
-import glanceclient
-import nova.conf
-from keystoneauth1 import noauth
-from nova.image import glance
-from nova.tests.functional import integrated_helpers
 from nova.tests.functional.api import client as api_client
-from oslo_utils import uuidutils
 
-from nova_docker import conf as docker_conf
 from nova_docker import seed
 from nova_docker.tests.functional import fixtures as tb
 from openstack_docker import errors
 from openstack_docker.endpoint import parse_endpoint
 from openstack_docker.engine import Engine
-from openstack_docker.tests import testbed
 
 DEAD = "unix:///nonexistent/nova-docker-test.sock"
 
 
-class DockerNovaAPITestCase(integrated_helpers.ProviderUsageBaseTestCase):
-    compute_driver = "docker.DockerDriver"
-
-    def setUp(self):
-        docker_conf.register_opts(nova.conf.CONF)
-        super().setUp()
-        # Real Glance instead of the fake one the base class installs.
-        self.flags(api_servers=[testbed.glance_url()], group="glance")
-        self.stub_out("nova.image.glance.get_default_image_service",
-                      glance.GlanceImageServiceV2)
-        # The testbed Glance runs without Keystone; the in-process API's contexts carry
-        # no token, so give Nova's Glance client a placeholder one.
-        self.stub_out("nova.context.RequestContext.get_auth_plugin",
-                      lambda context: noauth.NoAuth())
-        self.flags(spawn_check_seconds=0.5, stop_timeout=1, group="docker")
-        # busybox httpd as PID 1 ignores SIGTERM: graceful stops run into the timeout.
-        self.flags(shutdown_timeout=1)
-        self.glance_client = glanceclient.Client("2", endpoint=testbed.glance_url(),
-                                                 token="nova-docker-tests")
-        self.engine = tb.engine()
-        self.server_image = self._upload("server", tb.saved_image("server"))
-        # A host name of its own: other tests share the engine.
-        self.compute = self._start_compute(f"docker-{uuidutils.generate_uuid()[:8]}")
-        self.flavor = self._create_flavor(memory_mb=64, vcpu=1, disk=1, ephemeral=0)
-        self.useFixture(tb.RemoveInstanceContainers(self._server_uuids))
-
-    def _server_uuids(self):
-        return [s["id"] for s in self.admin_api.get_servers(search_opts={"all_tenants": 1,
-                                                                         "deleted": 0})]
-
-    def _upload(self, name, path, container_format="docker"):
-        image = self.glance_client.images.create(
-            name=f"nova-docker-test-{name}", container_format=container_format,
-            disk_format="raw")
-        self.addCleanup(self.glance_client.images.delete, image["id"])
-        with open(path, "rb") as data:
-            self.glance_client.images.upload(image["id"], data)
-        return image["id"]
-
+class DockerNovaAPITestCase(tb.DockerAPITestBase):
     def _boot(self, image=None, expected_state="ACTIVE"):
         return self._create_server(image_uuid=image or self.server_image,
                                    flavor_id=self.flavor, networks="none",
@@ -154,6 +108,7 @@ class DockerNovaAPITestCase(integrated_helpers.ProviderUsageBaseTestCase):
         self.assertIn("400", str(exc))
 
     def test_process_exiting_at_once_errors_with_its_output(self):
+        self.flags(spawn_check_seconds=10, group="docker")  # ends at the exit
         oneshot = self._upload("oneshot", tb.saved_image("oneshot"))
         server = self._boot(image=oneshot, expected_state="ERROR")
         self.assertIn("testbed-oneshot-failed",

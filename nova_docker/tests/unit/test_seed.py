@@ -1,0 +1,48 @@
+"""Which files a spawn puts into the container, and that nothing means no engine call."""
+
+import base64
+import io
+import json
+import tarfile
+from unittest import mock
+
+import pytest
+from nova.tests.unit import fake_instance
+
+from nova_docker import seed
+from openstack_docker.errors import InvalidSpec
+
+SEED = "/var/lib/cloud/seed/nocloud"
+
+
+def _instance(**fields):
+    instance = fake_instance.fake_instance_obj(None, hostname="web-1", **fields)
+    instance.metadata = {"k": "v"}
+    return instance
+
+
+def test_nothing_to_put_makes_no_engine_call():
+    engine = mock.Mock()
+    seed.install(engine, "cid", _instance(user_data=None), [], SEED)
+    assert seed.files_for(_instance(user_data=None), [], SEED) == {}
+    engine.api.put_archive.assert_not_called()
+
+
+def test_user_data_brings_the_nocloud_seed_and_files_go_in_one_archive():
+    engine = mock.Mock()
+    instance = _instance(user_data=base64.b64encode(b"#cloud-config\n").decode())
+    seed.install(engine, "cid", instance, [("/etc/motd", "hi")], SEED)
+    (container, path, data), _ = engine.api.put_archive.call_args
+    assert (container, path) == ("cid", "/")
+    with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+        members = {m.name: archive.extractfile(m).read() for m in archive.getmembers()}
+    assert members["var/lib/cloud/seed/nocloud/user-data"] == b"#cloud-config\n"
+    meta = json.loads(members["var/lib/cloud/seed/nocloud/meta-data"])
+    assert (meta["uuid"], meta["local-hostname"], meta["meta"]) == (
+        instance.uuid, "web-1", {"k": "v"})
+    assert members["etc/motd"] == b"hi"
+
+
+def test_relative_injected_path_is_refused():
+    with pytest.raises(InvalidSpec, match="injected file path"):
+        seed.files_for(_instance(user_data=None), [("etc/motd", "x")], SEED)
