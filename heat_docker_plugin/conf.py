@@ -1,8 +1,10 @@
 """heat.conf ``[docker_plugin]`` options of the Docker resources.
 
-Besides the default endpoint, the group holds the operator's policy: a template is a
-user's input, so anything that gives a container power over the host (privileged mode,
-host paths, devices, added capabilities) is refused unless the operator allows it here.
+Besides the default endpoint, the group holds the operator's policy. A template is TENANT
+input: anything that gives a container power over the host (privileged mode, host paths,
+devices, added capabilities, volume driver options) or lets a template choose where Heat
+connects or which Heat-host files it reads (endpoints, TLS files) is refused unless the
+operator allows it here.
 """
 
 from oslo_config import cfg
@@ -20,14 +22,46 @@ policy_opts = [
                 help="Let templates run privileged containers (property 'privileged'). "
                      "A privileged container owns the host."),
     cfg.ListOpt("allowed_host_paths", default=[],
-                help="Host directories (prefixes) templates may bind-mount through the "
-                     "'volumes' property, e.g. /srv/heat-data. Empty: no host path."),
+                help="Host directories templates may bind-mount (exactly, or any path "
+                     "below them) through the 'volumes' property, e.g. /srv/heat-data. "
+                     "Paths with '..' are refused. The engine follows symlinks when it "
+                     "mounts, and Heat cannot see a remote engine's file system: a "
+                     "container that can WRITE into an allowed directory can plant a "
+                     "symlink there (to /) that a later bind of a path below it follows. "
+                     "List only directories no container can write (bind them read-only, "
+                     "or fill them from the host). Empty: no host path."),
     cfg.ListOpt("allowed_devices", default=[],
                 help="Host device paths templates may map through 'devices', e.g. "
                      "/dev/fuse. Empty: no device."),
     cfg.ListOpt("allowed_capabilities", default=[],
                 help="Linux capabilities templates may add through 'cap_add' (without "
                      "the CAP_ prefix, e.g. NET_ADMIN). ALL allows any. Empty: none."),
+    cfg.ListOpt("allowed_volume_drivers", default=["local"],
+                help="Volume drivers DockerInc::Docker::Volume may use (property "
+                     "'driver')."),
+    cfg.BoolOpt("allow_volume_driver_opts", default=False,
+                help="Let templates pass any 'driver_opts' to volume drivers. Off, only "
+                     "the local driver's tmpfs (type: tmpfs, device: tmpfs, o: size/mode/"
+                     "uid/gid/nr_inodes) and bind (type: none, o: bind[,ro], device under "
+                     "allowed_host_paths) options are accepted: other options mount "
+                     "anything the host can reach (type: nfs, a bind of /)."),
+    cfg.ListOpt("allowed_endpoints", default=[],
+                help="Engines a template may name in 'docker_endpoint' besides the "
+                     "default 'endpoint' above (unix:///path or tcp://host:port). Empty: "
+                     "only the default endpoint. A template's endpoint is where Heat "
+                     "connects: an open choice lets tenants probe any address."),
+    cfg.StrOpt("tls_dir",
+               help="Directory on the Heat host holding TLS files templates may name in "
+                    "tls_ca_cert, tls_client_cert and tls_client_key. Unset: templates "
+                    "may not name TLS files (the default endpoint's own ca_cert, "
+                    "client_cert and client_key are used when docker_endpoint is that "
+                    "endpoint). Paths elsewhere are refused without looking at them."),
+    cfg.BoolOpt("always_pull", default=False,
+                help="Pull the image at every container create, whatever the template's "
+                     "image_pull_policy (like Kubernetes AlwaysPullImages). Without it, "
+                     "a template can run a private image another tenant pulled with "
+                     "credentials (ifnotpresent/never use what the engine has); the "
+                     "registry checks credentials only on a pull."),
 ]
 
 ALL_OPTS = docker_opts + policy_opts

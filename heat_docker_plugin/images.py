@@ -9,6 +9,16 @@ _AUTH_WORDS = ("unauthorized", "authentication required", "no basic auth credent
                "denied", "incorrect username or password")
 
 
+def pull_policy(requested, username, always_pull):
+    """The policy to apply: ``always`` when the operator says so (a present private image
+    would otherwise run without the registry checking credentials) or, by default, when
+    the template gives credentials; else the template's choice, ``ifnotpresent`` by
+    default."""
+    if always_pull:
+        return "always"
+    return requested or ("always" if username else "ifnotpresent")
+
+
 def ensure_image(engine, image, policy, username=None, password=None):
     """Pull ``image`` when the policy asks for it.
 
@@ -24,13 +34,13 @@ def ensure_image(engine, image, policy, username=None, password=None):
                 return
             except docker.errors.ImageNotFound:
                 pass
-    repository, tag = docker.utils.parse_repository_tag(image)
     auth = {"username": username, "password": password or ""} if username else None
     try:
-        with errors.translated():
-            engine.api.pull(repository, tag=tag or "latest", auth_config=auth)
+        engine.pull(image, auth_config=auth)
     except (errors.EngineError, errors.ImageMissing) as exc:
-        raise type(exc)(_pull_failure(image, repository, username, exc.message),
+        repository, _ = docker.utils.parse_repository_tag(image)
+        raise type(exc)(_pull_failure(image, repository, username,
+                                      exc.explanation or exc.message),
                         exc.explanation) from exc
 
 

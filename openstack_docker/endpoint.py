@@ -67,7 +67,8 @@ def _check_file(field, path):
     return path
 
 
-def _normalise_url(url, field):
+def normalise_url(url, field):
+    """``(canonical url, whether the scheme asked for TLS)``; InvalidSpec naming ``field``."""
     if not url or not isinstance(url, str):
         raise InvalidSpec(field, "empty endpoint",
                           "use unix:///path/to/docker.sock or tcp://host:port")
@@ -119,7 +120,7 @@ def parse_endpoint(url=DEFAULT_URL, *, ca_cert=None, client_cert=None, client_ke
     TLS is used when ``tls`` is true, when any certificate is given, or for ``https://``.
     ``verify=False`` (no CA check) must be asked for explicitly.
     """
-    normalised, https = _normalise_url(url, field)
+    normalised, https = normalise_url(url, field)
     if (client_cert and not client_key) or (client_key and not client_cert):
         raise InvalidSpec(f"{field} client_cert/client_key",
                           "a client certificate needs its key and the key its certificate",

@@ -2,16 +2,20 @@
 
 Life cycle choices (see doc/heat.md):
 
-* create completes when the container runs (and is healthy if it has a healthcheck) or
-  has exited 0; it fails AT ONCE with the last log lines if it exits non-zero, keeps
-  restarting, or turns unhealthy, and the failed container is removed;
+* create first checks, on the engine, that every network, volume and container the
+  container refers to belongs to the same stack; it completes when the container runs
+  (for SETTLE_SECONDS, or healthy if it has a healthcheck) or has exited 0; it fails AT
+  ONCE with the last log lines if it exits non-zero, is restarted, or turns unhealthy,
+  and the failed container is removed;
 * limits, restart policy, name and networks are changed in place; everything else
   replaces the container; before the replacement is created the old container is
   renamed ``NAME-replaced-ID`` so the replacement can take the name;
 * suspend pauses the container (processes frozen, memory and addresses kept), resume
   unpauses it;
-* delete signals the container, waits up to its stop timeout without blocking the other
-  resources, then removes it; a stopped or vanished container deletes fine.
+* delete stops a create still running in the background (or waits for it), signals the
+  container, waits up to its stop timeout without blocking the other resources, then
+  removes it and anything labelled for the resource; a stopped or vanished container
+  deletes fine.
 """
 
 import time
@@ -19,7 +23,7 @@ import time
 from heat.common import exception
 from oslo_log import log as logging
 
-from heat_docker_plugin import background, connection, images, policy
+from heat_docker_plugin import background, connection, images, policy, references
 from heat_docker_plugin.resources import base, container_state
 from heat_docker_plugin.resources import container_schema as S
 from heat_docker_plugin.translate import container_spec
@@ -29,12 +33,23 @@ LOG = logging.getLogger(__name__)
 
 DEFAULT_STOP_TIMEOUT = 10
 FAILURE_LOG_LINES = 10
+#: A running container (without healthcheck) completes its create only after running
+#: this long: a process that dies at once is seen dying, whenever Heat looks.
+SETTLE_SECONDS = 0.5
 
 
-def start_container(engine, spec, name, label, pull_policy, username, password):
-    """Pull (per policy), create and start; returns the container id. Runs in a worker."""
-    images.ensure_image(engine, spec.image, pull_policy, username, password)
-    return engine.run(spec, name=name, resource_id=label)
+def start_container(abandoned, engine, spec, name, label, stack_id, pull):
+    """Check references, pull (``pull`` = policy, username, password), create and start.
+
+    Runs in a worker; returns (container id, monotonic start time), or None when a delete
+    abandoned the create before anything was made.
+    """
+    references.resolve(engine, spec, stack_id)
+    images.ensure_image(engine, spec.image, *pull)
+    if abandoned.is_set():
+        return None
+    container_id = engine.run(spec, name=name, resource_id=label)
+    return container_id, time.monotonic()
 
 
 class ContainerFailed(exception.Error):
@@ -64,30 +79,37 @@ class DockerContainer(base.DockerResource):
 
     # -- create -----------------------------------------------------------------
 
-    def _engine_name(self):
-        return self.properties[S.NAME] or self.physical_resource_name()
-
     def handle_create(self):
-        """Validate here (errors are immediate); pull, create and start in the background.
+        """Validate here (errors are immediate); check references, pull, create and start
+        in the background.
 
         If Heat gives up before the worker is done, the container still carries this
-        resource's label, and delete removes it.
+        resource's label, and delete stops or waits for the worker, then removes it.
         """
         props = self._props()
         spec = self._spec(props)
-        return background.submit(start_container, self.engine(), spec,
-                                 self._engine_name(), self.ownership_id(),
-                                 props[S.IMAGE_PULL_POLICY], props[S.REGISTRY_USERNAME],
-                                 props[S.REGISTRY_PASSWORD])
+        stack_labels = self.stack_labels()
+        spec.labels.update(stack_labels)
+        pull = (images.pull_policy(props[S.IMAGE_PULL_POLICY], props[S.REGISTRY_USERNAME],
+                                   connection.options().always_pull),
+                props[S.REGISTRY_USERNAME], props[S.REGISTRY_PASSWORD])
+        return background.start(self.ownership_id(), start_container, self.engine(), spec,
+                                self._engine_name(), self.ownership_id(),
+                                stack_labels[references.STACK_LABEL], pull)
 
     def check_create_complete(self, started):
+        if not started.done():
+            return False
+        result = started.result()
+        if result is None:
+            raise exception.Error("create abandoned: the container is being deleted")
+        container_id, started_at = result
         if not self.resource_id:
-            if not started.done():
-                return False
-            self.resource_id_set(started.result())
+            self.resource_id_set(container_id)
         engine = self.engine()
         outcome, reason = container_state.create_outcome(
-            engine.inspect_container(self.resource_id))
+            engine.inspect_container(self.resource_id),
+            settled=time.monotonic() - started_at >= SETTLE_SECONDS)
         if outcome == container_state.FAILED:
             self._discard(engine, self.resource_id, reason)
         return outcome == container_state.READY
@@ -106,15 +128,18 @@ class DockerContainer(base.DockerResource):
     # -- delete -----------------------------------------------------------------
 
     def handle_delete(self):
-        engine = self.engine()
+        """Stop a running create (or get ready to wait for it) and signal the container.
+
+        Returns (create future or None, container id or None, deadline of the stop).
+        """
+        creating = background.abandon(self.ownership_id())
         if not self.resource_id:
-            self._remove_leftovers(engine)
-            return None
+            return creating, None, None
+        engine = self.engine()
         try:
             state = engine.owned_container(self.resource_id)["State"]
         except errors.ContainerNotFound:
-            self._remove_leftovers(engine)
-            return None
+            return creating, None, None
         if state.get("Running") and not state.get("Paused"):
             stop_signal = self.properties[S.STOP_SIGNAL] or "SIGTERM"
             try:
@@ -124,21 +149,22 @@ class DockerContainer(base.DockerResource):
                 pass
         grace = self.properties[S.STOP_TIMEOUT]
         grace = DEFAULT_STOP_TIMEOUT if grace is None else grace
-        return self.resource_id, time.monotonic() + grace
+        return creating, self.resource_id, time.monotonic() + grace
 
     def check_delete_complete(self, handle):
-        if handle is None:
-            return True
-        container_id, deadline = handle
+        creating, container_id, deadline = handle
+        if creating is not None and not creating.done():
+            return False  # whatever it makes carries our label: removed below
         engine = self.engine()
-        try:
-            state = engine.inspect_container(container_id)["State"]
-        except errors.ContainerNotFound:
-            state = None
-        if state and state.get("Running") and not state.get("Paused") \
-                and time.monotonic() < deadline:
-            return False
-        engine.remove_container(container_id, timeout=0)
+        if container_id:
+            try:
+                state = engine.inspect_container(container_id)["State"]
+            except errors.ContainerNotFound:
+                state = None
+            if state and state.get("Running") and not state.get("Paused") \
+                    and time.monotonic() < deadline:
+                return False
+            engine.remove_container(container_id, timeout=0)
         self._remove_leftovers(engine)
         return True
 
@@ -166,13 +192,15 @@ class DockerContainer(base.DockerResource):
         engine = self.engine()
         props = {**self._props(), **prop_diff}
         spec = self._spec(props)
+        # Networks are checked first, so a refused one changes nothing.
+        networks = self._wanted_networks(engine, spec) if S.NETWORKS in prop_diff else None
         with errors.translated():
             if S.NAME in prop_diff:
                 engine.api.rename(self.resource_id,
                                   props[S.NAME] or self.physical_resource_name())
             self._update_resources(engine, spec, prop_diff)
-            if S.NETWORKS in prop_diff:
-                self._update_networks(engine, spec)
+            if networks is not None:
+                self._update_networks(engine, networks)
 
     def _update_resources(self, engine, spec, prop_diff):
         changes = {}
@@ -192,16 +220,18 @@ class DockerContainer(base.DockerResource):
         if changes:
             engine.api.update_container(self.resource_id, **changes)
 
-    def _update_networks(self, engine, spec):
+    def _wanted_networks(self, engine, spec):
+        """{network id: attachment} of the spec, each checked to belong to the stack."""
+        stack_id = self.stack_labels()[references.STACK_LABEL]
+        return {references.checked_network(engine, attachment.network, stack_id)["Id"]:
+                attachment for attachment in spec.networks}
+
+    def _update_networks(self, engine, wanted):
         """Detach from networks no longer listed (or whose settings changed), attach to
         the new ones."""
         info = engine.inspect_container(self.resource_id)
         current = {net["network_id"]: net
                    for net in container_state.addresses(info).values()}
-        wanted = {}
-        for attachment in spec.networks:
-            network_id = engine.api.inspect_network(attachment.network)["Id"]
-            wanted[network_id] = attachment
         for network_id, net in current.items():
             attachment = wanted.get(network_id)
             if attachment is None or not set(attachment.aliases) <= set(net["aliases"]) \
@@ -258,13 +288,12 @@ class DockerContainer(base.DockerResource):
         except errors.ContainerNotFound:
             raise exception.Error(f"container {self.resource_id} no longer exists") \
                 from None
-        outcome, reason = container_state.create_outcome(info)
+        outcome, reason = container_state.state_outcome(info)
         state = info["State"]
-        current = "paused" if state.get("Paused") else (
-            "running" if outcome == container_state.READY and state.get("Running") else
-            "completed" if outcome == container_state.READY else reason or state["Status"])
-        self._verify_check_conditions([{"attr": "status", "current": current,
-                                        "expected": ["running", "completed"]}])
+        if state.get("Paused") or outcome != container_state.READY:
+            current = "paused" if state.get("Paused") else reason or state["Status"]
+            raise exception.Error(f"container status is {current}, expected running or "
+                                  "completed")
 
     def get_live_resource_data(self):
         try:

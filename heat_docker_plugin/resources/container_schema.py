@@ -64,7 +64,8 @@ properties_schema = {
     PORT_BINDINGS: Schema(Schema.MAP, "Published ports: {CONTAINER_PORT[/PROTO]: HOST} "
                           "where HOST is a port, 'IP:PORT', {HostIp, HostPort} or a list "
                           "of those."),
-    LINKS: Schema(Schema.MAP, "Legacy links to other containers: {NAME_OR_ID: ALIAS}."),
+    LINKS: Schema(Schema.MAP, "Legacy links to other containers of this stack: "
+                  "{NAME_OR_ID: ALIAS}."),
     NAME: _str("Name of the container (default: the Heat physical resource name). "
                "Renamed in place.", update_allowed=True),
     PRIVILEGED: _bool("Extended privileges; refused unless heat.conf [docker_plugin] "
@@ -80,7 +81,7 @@ properties_schema = {
                     "{HOST_PATH: CONTAINER_PATH} or {HOST_PATH: {bind: PATH, ro: true}} "
                     "bind-mounts a host path allowed by [docker_plugin] allowed_host_paths.",
                     default={}),
-    VOLUMES_FROM: _list("Containers whose volumes to mount.", default=[]),
+    VOLUMES_FROM: _list("Containers of this stack whose volumes to mount.", default=[]),
     RESTART_POLICY: Schema(
         Schema.MAP, "Restart policy. Updated in place.",
         schema={
@@ -119,8 +120,8 @@ properties_schema = {
             "retries": Schema(Schema.INTEGER, "Failures before unhealthy."),
         }, support_status=NEW),
     NETWORKS: _list(
-        "DockerInc::Docker::Network resources (or engine networks) to join. Attached and "
-        "detached in place.",
+        "DockerInc::Docker::Network resources of this stack (or the engine's default "
+        "'bridge') to join. Attached and detached in place.",
         schema=Schema(Schema.MAP, schema={
             "network": _str("Network id or name (get_resource of a Network).",
                             required=True),
@@ -128,7 +129,7 @@ properties_schema = {
             "ipv4_address": _str("Fixed IPv4 address on the network's subnet."),
         }), update_allowed=True, support_status=NEW),
     MOUNTS: _list(
-        "Named volumes to mount.",
+        "DockerInc::Docker::Volume resources of this stack to mount.",
         schema=Schema(Schema.MAP, schema={
             "volume": _str("Volume name (get_resource of a Volume).", required=True),
             "target": _str("Absolute path in the container.", required=True),
@@ -140,8 +141,9 @@ properties_schema = {
                          "(default 10).", constraints=[constraints.Range(min=0)],
                          support_status=NEW),
     IMAGE_PULL_POLICY: _str("always: pull at every create; ifnotpresent: pull when the "
-                            "engine lacks the image; never: only use a present image.",
-                            default="ifnotpresent",
+                            "engine lacks the image; never: only use a present image. "
+                            "Default: always with registry_username, else ifnotpresent. "
+                            "heat.conf [docker_plugin] always_pull makes it always.",
                             constraints=[constraints.AllowedValues(list(PULL_POLICIES))],
                             support_status=NEW),
     REGISTRY_USERNAME: _str("User for pulling from a registry that needs authentication.",

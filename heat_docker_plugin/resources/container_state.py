@@ -7,12 +7,12 @@ the Heat life cycle and these rules are unit-testable without an engine.
 PENDING, READY, FAILED = "pending", "ready", "failed"
 
 
-def create_outcome(info):
-    """Whether a just-started container is READY, still PENDING, or FAILED (and why).
+def state_outcome(info):
+    """Whether a container is READY (running, or exited 0), still PENDING, or FAILED (and
+    why), from its current state alone: the rule of ``stack check``.
 
     A container that exited 0 did its job (one-shot): READY. One that exited non-zero, or
-    keeps being restarted after non-zero exits, or whose healthcheck says unhealthy has
-    FAILED at once, instead of leaving the stack waiting for its timeout.
+    is being restarted after a non-zero exit, or whose healthcheck says unhealthy FAILED.
     """
     state = info["State"]
     code = state.get("ExitCode", 0)
@@ -36,6 +36,32 @@ def create_outcome(info):
             reason += f": {state['Error']}"
         return FAILED, reason
     return PENDING, None
+
+
+def create_outcome(info, settled):
+    """The outcome of a container being created, which must fail AT ONCE if it cannot
+    stay up, not at the stack timeout.
+
+    Two rules make this independent of when Heat happens to look:
+
+    * a restart during create is a failure. A restart policy hides exits: between two
+      restarts the engine shows the container running with exit code 0, so a look at
+      that moment would see a healthy container (RestartCount does not hide it);
+    * a running container without a healthcheck is READY only once ``settled`` (running
+      for a moment since its start), so a process that dies at once is seen dying.
+    """
+    restarts = info.get("RestartCount") or 0
+    if restarts:
+        code = info["State"].get("ExitCode")
+        last = f", last exit code {code}" if code else ""
+        return FAILED, (f"keeps exiting: restarted {restarts} time(s) by its restart "
+                        f"policy during create{last}")
+    outcome, reason = state_outcome(info)
+    state = info["State"]
+    healthy = (state.get("Health") or {}).get("Status") == "healthy"
+    if outcome == READY and state.get("Running") and not healthy and not settled:
+        return PENDING, None
+    return outcome, reason
 
 
 def published_ports(info):
@@ -82,11 +108,6 @@ def addresses(info):
                         "aliases": net.get("Aliases") or [],
                         "network_id": net.get("NetworkID")}
     return result
-
-
-def attached_network_ids(info):
-    return {net.get("NetworkID") for net in
-            (info["NetworkSettings"].get("Networks") or {}).values()}
 
 
 def live_properties(info):

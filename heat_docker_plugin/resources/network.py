@@ -6,8 +6,7 @@ import ipaddress
 from heat.engine import attributes, properties
 
 from heat_docker_plugin.resources import base
-from heat_docker_plugin.translate import PropertyError, as_property_error
-from openstack_docker import errors, parsing
+from heat_docker_plugin.translate import PropertyError
 
 Schema = properties.Schema
 
@@ -35,18 +34,10 @@ class DockerNetwork(base.EngineObject):
         INFO: attributes.Schema("The engine's inspect data.", type=attributes.Schema.MAP),
     }
 
-    def _engine_name(self):
-        return self.properties[self.NAME] or self.physical_resource_name()
-
     def _checked(self):
         """Validated (subnet, gateway, labels); no engine call."""
         subnet, gateway = self.properties[self.SUBNET], self.properties[self.GATEWAY]
-        try:
-            if self.properties[self.NAME]:
-                parsing.name(self.NAME, self.properties[self.NAME])
-            labels = parsing.labels(self.LABELS, self.properties[self.LABELS])
-        except errors.InvalidSpec as exc:
-            raise as_property_error(exc) from None
+        _, labels = self._name_and_labels(self.LABELS)
         network = None
         if subnet:
             try:
@@ -72,7 +63,8 @@ class DockerNetwork(base.EngineObject):
         subnet, gateway, labels = self._checked()
         network_id = self.engine().create_network(
             self._engine_name(), driver=self.properties[self.DRIVER], subnet=subnet,
-            gateway=gateway, internal=self.properties[self.INTERNAL], labels=labels,
+            gateway=gateway, internal=self.properties[self.INTERNAL],
+            labels={**labels, **self.stack_labels()},
             resource_id=self.ownership_id())
         self.resource_id_set(network_id)
 

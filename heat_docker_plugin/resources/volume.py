@@ -3,6 +3,7 @@
 
 from heat.engine import attributes, properties
 
+from heat_docker_plugin import connection, policy
 from heat_docker_plugin.resources import base
 from heat_docker_plugin.translate import as_property_error
 from openstack_docker import errors, parsing
@@ -21,9 +22,12 @@ class DockerVolume(base.EngineObject):
     properties_schema = {
         **base.ENDPOINT_SCHEMA,
         NAME: Schema(Schema.STRING, "Engine name (default: the physical resource name)."),
-        DRIVER: Schema(Schema.STRING, "Volume driver.", default="local"),
+        DRIVER: Schema(Schema.STRING, "Volume driver; only those in heat.conf "
+                       "[docker_plugin] allowed_volume_drivers.", default="local"),
         DRIVER_OPTS: Schema(Schema.MAP, "Driver options, e.g. {type: tmpfs, device: "
-                            "tmpfs} for the local driver."),
+                            "tmpfs, o: size=64m} for the local driver. Unless heat.conf "
+                            "[docker_plugin] allow_volume_driver_opts, only a local tmpfs "
+                            "or a bind of an allowed host path."),
         LABELS: Schema(Schema.MAP, "Labels on the volume."),
     }
     attributes_schema = {
@@ -35,15 +39,14 @@ class DockerVolume(base.EngineObject):
     }
 
     def _checked(self):
-        """Validated (name, driver options, labels); no engine call."""
+        """Validated (name, driver options, labels) within the operator's policy; no
+        engine call."""
+        name, labels = self._name_and_labels(self.LABELS)
         try:
-            name = self.properties[self.NAME]
-            if name:
-                parsing.name(self.NAME, name)
             options = parsing.labels(self.DRIVER_OPTS, self.properties[self.DRIVER_OPTS])
-            labels = parsing.labels(self.LABELS, self.properties[self.LABELS])
         except errors.InvalidSpec as exc:
             raise as_property_error(exc) from None
+        policy.check_volume(self.properties[self.DRIVER], options, connection.options())
         return name, options or None, labels
 
     def check_properties(self):
@@ -53,7 +56,8 @@ class DockerVolume(base.EngineObject):
         name, options, labels = self._checked()
         volume = self.engine().create_volume(
             name or self.physical_resource_name(), driver=self.properties[self.DRIVER],
-            driver_opts=options, labels=labels, resource_id=self.ownership_id())
+            driver_opts=options, labels={**labels, **self.stack_labels()},
+            resource_id=self.ownership_id())
         self.resource_id_set(volume)
 
     def _resolve_attribute(self, name):

@@ -94,7 +94,8 @@ class TestEveryProperty(base.HeatDockerTestCase):
         self.assertEqual(["10.9.8.7"], host["Dns"])
         self.assertIn("/anon", config["Volumes"])
         self.assertIn(f"{host_dir}:/hostdata:ro", host["Binds"])
-        self.assertEqual([f"{self.prefix}-target"], host["VolumesFrom"])
+        # references are checked, then given to the engine by the id found
+        self.assertEqual([stk["target"].resource_id], host["VolumesFrom"])
         self.assertEqual({"Name": "on-failure", "MaximumRetryCount": 2},
                          host["RestartPolicy"])
         self.assertEqual(["NET_ADMIN"], host["CapAdd"])

@@ -1,7 +1,10 @@
-"""docker_endpoint tcp:// with TLS, verified by default, on an extra testbed engine."""
+"""docker_endpoint tcp:// with TLS, verified by default, on an extra testbed engine the
+operator allows (allowed_endpoints, tls_dir)."""
 
 import os
 import subprocess
+
+from heat.common import exception
 
 from heat_docker_plugin.tests.functional import base
 from openstack_docker.endpoint import parse_endpoint
@@ -22,6 +25,9 @@ class TestTLSEndpoint(base.HeatDockerTestCase):
                         capture_output=True, timeout=120)
         testbed.state.cache_clear()
         self.remote = testbed.extra_engine(ENGINE)
+        # The operator lets templates use this engine, with TLS files from its directory.
+        self.policy(allowed_endpoints=[self.remote["url"]],
+                    tls_dir=os.path.dirname(self.remote["tls"]["ca"]))
 
     def template(self, **endpoint):
         return {"heat_template_version": "2018-08-31", "resources": {"c": {
@@ -57,3 +63,10 @@ class TestTLSEndpoint(base.HeatDockerTestCase):
         stk = self.stack(self.template())
         stk.create()
         self.assertEqual((stk.CREATE, stk.FAILED), stk.state)
+
+    def test_not_allowed_without_the_operator(self):
+        self.policy(allowed_endpoints=[])
+        stk = self.stack(self.template())
+        error = self.assertRaises(exception.StackValidationFailed, stk.validate)
+        self.assertIn("resources.c.properties.docker_endpoint", str(error))
+        self.assertIn("allowed_endpoints", str(error))

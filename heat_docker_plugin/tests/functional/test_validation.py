@@ -1,18 +1,21 @@
 """Stack validation names the offending property and never contacts an engine: these
 stacks point at an endpoint where no engine listens."""
 
+import fixtures
 from heat.common import exception
 
 from heat_docker_plugin.tests.functional import base
 
 NOWHERE = "unix:///nonexistent/docker.sock"
+ALLOWED_TCP = "tcp://127.0.0.1:2376"
 
 
 class TestValidation(base.HeatStackTestCase):
 
     def setUp(self):
         super().setUp()
-        self.policy(endpoint=NOWHERE)
+        self.tls_dir = self.useFixture(fixtures.TempDir()).path
+        self.policy(endpoint=NOWHERE, allowed_endpoints=[ALLOWED_TCP], tls_dir=self.tls_dir)
 
     def validate(self, resource_type="DockerInc::Docker::Container", **props):
         if resource_type.endswith("Container"):
@@ -57,11 +60,15 @@ class TestValidation(base.HeatStackTestCase):
             ("labels", "reserved", {"labels": {"org.openstack.docker.owner": "me"}}),
             ("image", "image reference", {"image": "has space"}),
             ("docker_endpoint", "scheme", {"docker_endpoint": "ftp://x:1"}),
-            ("tls_ca_cert", "CA", {"docker_endpoint": "tcp://127.0.0.1:2376",
-                                   "tls_client_cert": "/nonexistent/c.pem",
-                                   "tls_client_key": "/nonexistent/k.pem"}),
-            ("tls_ca_cert", "does not exist", {"docker_endpoint": "tcp://127.0.0.1:2376",
-                                               "tls_ca_cert": "/nonexistent/ca.pem"}),
+            ("tls_ca_cert", "CA", {"docker_endpoint": ALLOWED_TCP,
+                                   "tls_client_cert": f"{self.tls_dir}/c.pem",
+                                   "tls_client_key": f"{self.tls_dir}/k.pem"}),
+            ("tls_ca_cert", "does not exist", {"docker_endpoint": ALLOWED_TCP,
+                                               "tls_ca_cert": f"{self.tls_dir}/ca.pem"}),
+            # network modes are not networks (a container on 'host' owns the host's stack)
+            ("networks", "network mode", {"networks": [{"network": "host"}]}),
+            ("networks", "network mode", {"networks": [{"network": "none"}]}),
+            ("networks", "network mode", {"networks": [{"network": "container:other"}]}),
         ]
         for prop, fragment, props in cases:
             with self.subTest(prop=prop, props=props):
@@ -78,6 +85,12 @@ class TestValidation(base.HeatStackTestCase):
         error = self.assertRaises(exception.StackValidationFailed, self.validate,
                                   "DockerInc::Docker::Volume", name="bad/name")
         self.assertIn("resources.r.properties.name", str(error))
+        for resource_type in (net, "DockerInc::Docker::Volume"):
+            error = self.assertRaises(exception.StackValidationFailed, self.validate,
+                                      resource_type,
+                                      labels={"org.openstack.docker.heat-stack-id": "x"})
+            self.assertIn("resources.r.properties.labels", str(error))
+            self.assertIn("reserved", str(error))
 
 
 class TestOperatorPolicy(base.HeatStackTestCase):
@@ -109,3 +122,37 @@ class TestOperatorPolicy(base.HeatStackTestCase):
         self.assert_invalid("volumes", "allowed_host_paths",
                             volumes={"/srv/heat-data/../../etc": "/data"})
         self.assert_invalid("cap_add", "SYS_ADMIN", cap_add=["SYS_ADMIN"])
+
+    def test_volume_driver_and_options_are_refused_by_default(self):
+        volume = "DockerInc::Docker::Volume"
+        for prop, fragment, props in [
+                ("driver_opts", "allow_volume_driver_opts",
+                 {"driver_opts": {"type": "none", "o": "bind", "device": "/"}}),
+                ("driver_opts", "type 'nfs'",
+                 {"driver_opts": {"type": "nfs", "o": "addr=127.0.0.1", "device": ":/"}}),
+                ("driver", "allowed_volume_drivers", {"driver": "rexray"})]:
+            with self.subTest(props=props):
+                error = self.assertRaises(exception.StackValidationFailed, self.validate,
+                                          volume, **props)
+                self.assertIn(f"resources.r.properties.{prop}", str(error))
+                self.assertIn(fragment, str(error))
+        self.validate(volume, driver_opts={"type": "tmpfs", "device": "tmpfs",
+                                           "o": "size=16m"})
+        self.policy(allowed_host_paths=["/srv/heat-data"])
+        self.validate(volume, driver_opts={"type": "none", "o": "bind",
+                                           "device": "/srv/heat-data/v"})
+        self.policy(allow_volume_driver_opts=True)
+        self.validate(volume, driver_opts={"type": "none", "o": "bind", "device": "/"})
+
+    def test_endpoints_and_tls_files_only_where_the_operator_says(self):
+        tls_dir = self.useFixture(fixtures.TempDir()).path
+        self.policy(allowed_endpoints=[ALLOWED_TCP], tls_dir=tls_dir)
+        self.assert_invalid("docker_endpoint", "allowed_endpoints",
+                            docker_endpoint="tcp://10.1.2.3:2375")
+        # the same answer whether the file exists or not: nothing is revealed
+        for path in ("/etc/passwd", "/nonexistent/key.pem"):
+            error = self.assertRaises(exception.StackValidationFailed, self.validate,
+                                      docker_endpoint=ALLOWED_TCP, tls_ca_cert=path)
+            self.assertIn("resources.r.properties.tls_ca_cert: TLS files must be under "
+                          "/", str(error))
+            self.assertNotIn(path, str(error))

@@ -85,8 +85,9 @@ class TestPolicy(testtools.TestCase):
 
 class TestCreateOutcome(testtools.TestCase):
 
-    def outcome(self, **state):
-        return container_state.create_outcome({"State": state})
+    def outcome(self, settled=True, restarts=0, **state):
+        return container_state.create_outcome({"State": state, "RestartCount": restarts},
+                                              settled)
 
     def test_outcomes(self):
         ready, pending, failed = (container_state.READY, container_state.PENDING,
@@ -99,8 +100,27 @@ class TestCreateOutcome(testtools.TestCase):
         self.assertEqual((ready, None), self.outcome(Status="exited", ExitCode=0))
         self.assertEqual((failed, "exited with code 3"),
                          self.outcome(Status="exited", ExitCode=3))
-        self.assertEqual(failed, self.outcome(Restarting=True, ExitCode=1)[0])
+        self.assertEqual(failed, self.outcome(Restarting=True, ExitCode=1, restarts=1)[0])
         self.assertEqual(pending, self.outcome(Status="created")[0])
+
+    def test_a_crash_loop_fails_whenever_it_is_seen(self):
+        """Between restarts the engine shows running, exit code 0: still a failure."""
+        for state in ({"Running": True, "Restarting": True, "ExitCode": 3},
+                      {"Running": True, "ExitCode": 0}):
+            outcome, reason = self.outcome(restarts=2, **state)
+            self.assertEqual(container_state.FAILED, outcome)
+            self.assertIn("restarted 2 time(s)", reason)
+
+    def test_running_is_ready_only_once_settled_or_healthy(self):
+        self.assertEqual(container_state.PENDING, self.outcome(False, Running=True)[0])
+        self.assertEqual(container_state.READY,
+                         self.outcome(False, Running=True, Health={"Status": "healthy"})[0])
+        self.assertEqual(container_state.READY,
+                         self.outcome(False, Status="exited", ExitCode=0)[0])
+
+    def test_check_ignores_past_restarts(self):
+        info = {"State": {"Running": True}, "RestartCount": 5}
+        self.assertEqual(container_state.READY, container_state.state_outcome(info)[0])
 
     def test_ports_and_live_properties(self):
         info = {"Name": "/c", "NetworkSettings": {"Ports": {

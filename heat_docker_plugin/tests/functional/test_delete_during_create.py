@@ -1,0 +1,102 @@
+"""A delete that overtakes a create still pulling in the background leaves nothing.
+
+The pull is made slow for real: the image comes from the testbed registry through a
+loopback proxy that holds every connection until the test lets it through.
+"""
+
+import contextlib
+import socket
+import threading
+import time
+
+from heat.engine import scheduler
+
+from heat_docker_plugin.tests.functional import base
+from openstack_docker import errors
+from openstack_docker.tests import testbed
+
+
+class GatedProxy:
+    """TCP proxy to ``upstream`` (host:port) that holds connections until released."""
+
+    def __init__(self, upstream):
+        host, port = upstream.rsplit(":", 1)
+        self.upstream = (host, int(port))
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.connected, self.gate = threading.Event(), threading.Event()
+        self.sockets = [self.listener]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        with contextlib.suppress(OSError):
+            while True:
+                client, _ = self.listener.accept()
+                self.connected.set()
+                threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    def _serve(self, client):
+        self.gate.wait(60)
+        server = socket.create_connection(self.upstream)
+        self.sockets += [client, server]
+        for source, sink in ((client, server), (server, client)):
+            threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink):
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        with contextlib.suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)
+
+    def close(self):
+        self.gate.set()
+        for sock in self.sockets:
+            sock.close()
+
+
+class TestDeleteDuringCreate(base.HeatDockerTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.proxy = GatedProxy(testbed.registry())
+        self.addCleanup(self.proxy.close)
+        self.image = base.image("sleeper").replace(testbed.registry(),
+                                                   f"127.0.0.1:{self.proxy.port}")
+        self.addCleanup(self.untag)
+
+    def untag(self):
+        with contextlib.suppress(errors.NotFound), errors.translated():
+            self.engine.api.remove_image(self.image)
+
+    def image_present(self):
+        try:
+            with errors.translated():
+                self.engine.api.inspect_image(self.image)
+        except errors.NotFound:
+            return False
+        return True
+
+    def test_delete_while_the_pull_runs_leaves_no_container(self):
+        stk = self.stack({"heat_template_version": "2018-08-31", "resources": {"c": {
+            "type": "DockerInc::Docker::Container",
+            "properties": {"image": self.image, "image_pull_policy": "always",
+                           "stop_timeout": 0}}}})
+        stk.store()
+        res = stk["c"]
+        creating = scheduler.TaskRunner(res.create)
+        creating.start()
+        while not self.proxy.connected.wait(0.2):  # until the engine is pulling
+            self.assertFalse(creating.step(), res.status_reason)
+        creating.cancel()  # as Heat does when a stack delete overtakes its create
+        threading.Timer(2, self.proxy.gate.set).start()
+        scheduler.TaskRunner(res.delete)()
+        self.assertEqual((res.DELETE, res.COMPLETE), res.state, res.status_reason)
+        # Once the pull is over, a worker left running would create the container now.
+        deadline = time.monotonic() + 30
+        while not self.image_present() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        self.assertTrue(self.image_present())
+        time.sleep(2)
+        self.assertEqual(([], [], []), self.heat_objects())
