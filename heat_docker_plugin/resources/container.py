@@ -296,10 +296,20 @@ class DockerContainer(base.DockerResource):
                                   "completed")
 
     def get_live_resource_data(self):
+        """The engine's view, for ``stack update --converge``. Heat replaces a resource
+        whose live data is not found: so does a container that died (exited non-zero,
+        killed); one that finished its job (exit 0) is kept, not run again."""
         try:
-            return self.engine().inspect_container(self.resource_id)
+            info = self.engine().inspect_container(self.resource_id)
         except errors.ContainerNotFound:
             raise exception.EntityNotFound(entity="Container", name=self.name) from None
+        if not info["State"].get("Running") and \
+                container_state.state_outcome(info)[0] == container_state.FAILED:
+            # Heat replaces on this path without calling prepare_for_replace: free the
+            # name for the replacement here.
+            self.prepare_for_replace()
+            raise exception.EntityNotFound(entity="Running container", name=self.name)
+        return info
 
     def parse_live_resource_data(self, resource_properties, resource_data):
         live = container_state.live_properties(resource_data)

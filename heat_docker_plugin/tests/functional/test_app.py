@@ -89,6 +89,15 @@ class TestNetworkApp(AppTestCase):
         self.delete_and_assert_clean(stk)
 
 
+def single(prefix, **props):
+    """A stack of one sleeper container, resource ``one``, named PREFIX-one."""
+    props = {"name": f"{prefix}-one", "image": base.image("sleeper"), "stop_timeout": 0,
+             **props}
+    return {"heat_template_version": "2018-08-31",
+            "resources": {"one": {"type": "DockerInc::Docker::Container",
+                                  "properties": props}}}
+
+
 def update(stk, new_template):
     """Update, then reload the stack as heat-engine would for the next request."""
     utils.update_stack(stk, new_template)
@@ -98,11 +107,7 @@ def update(stk, new_template):
 class TestLifecycle(AppTestCase):
 
     def single(self, **props):
-        props = {"name": f"{self.prefix}-one", "image": base.image("sleeper"),
-                 "stop_timeout": 0, **props}
-        return {"heat_template_version": "2018-08-31",
-                "resources": {"one": {"type": "DockerInc::Docker::Container",
-                                      "properties": props}}}
+        return single(self.prefix, **props)
 
     def test_update_in_place_keeps_the_container(self):
         stk = self.create(self.single(memory=64 * 2**20, cpu_shares=256))

@@ -56,27 +56,46 @@ class GatedProxy:
             sock.close()
 
 
+def gated_image(test):
+    """(proxy, the sleeper image named through it): pulls of it wait for the proxy's
+    gate. The tag is removed at cleanup."""
+    proxy = GatedProxy(testbed.registry())
+    test.addCleanup(proxy.close)
+    image = base.image("sleeper").replace(testbed.registry(), f"127.0.0.1:{proxy.port}")
+
+    def untag():
+        with contextlib.suppress(errors.NotFound), errors.translated():
+            test.engine.api.remove_image(image)
+
+    test.addCleanup(untag)
+    return proxy, image
+
+
+def assert_no_late_container(test, image):
+    """Once the pull is over, a worker left running would create the container: wait
+    for the image, then a moment, and check nothing of the test is left."""
+
+    def image_present():
+        try:
+            with errors.translated():
+                test.engine.api.inspect_image(image)
+        except errors.NotFound:
+            return False
+        return True
+
+    deadline = time.monotonic() + 30
+    while not image_present() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    test.assertTrue(image_present())
+    time.sleep(2)
+    test.assertEqual(([], [], []), test.heat_objects())
+
+
 class TestDeleteDuringCreate(base.HeatDockerTestCase):
 
     def setUp(self):
         super().setUp()
-        self.proxy = GatedProxy(testbed.registry())
-        self.addCleanup(self.proxy.close)
-        self.image = base.image("sleeper").replace(testbed.registry(),
-                                                   f"127.0.0.1:{self.proxy.port}")
-        self.addCleanup(self.untag)
-
-    def untag(self):
-        with contextlib.suppress(errors.NotFound), errors.translated():
-            self.engine.api.remove_image(self.image)
-
-    def image_present(self):
-        try:
-            with errors.translated():
-                self.engine.api.inspect_image(self.image)
-        except errors.NotFound:
-            return False
-        return True
+        self.proxy, self.image = gated_image(self)
 
     def test_delete_while_the_pull_runs_leaves_no_container(self):
         stk = self.stack({"heat_template_version": "2018-08-31", "resources": {"c": {
@@ -93,10 +112,4 @@ class TestDeleteDuringCreate(base.HeatDockerTestCase):
         threading.Timer(2, self.proxy.gate.set).start()
         scheduler.TaskRunner(res.delete)()
         self.assertEqual((res.DELETE, res.COMPLETE), res.state, res.status_reason)
-        # Once the pull is over, a worker left running would create the container now.
-        deadline = time.monotonic() + 30
-        while not self.image_present() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        self.assertTrue(self.image_present())
-        time.sleep(2)
-        self.assertEqual(([], [], []), self.heat_objects())
+        assert_no_late_container(self, self.image)
