@@ -30,10 +30,17 @@ driver_opts = [
     cfg.BoolOpt("cpu_quota", default=True,
                 help="Cap each container at its flavor's vCPUs with a CFS quota (in "
                      "addition to cpu shares proportional to vCPUs)."),
+    cfg.IntOpt("orphan_grace_seconds", default=60, min=0,
+               help="The image cache periodic task removes containers of this host "
+                    "whose instance is not on this host (left by a spawn that failed "
+                    "while the engine was down, across a nova-compute restart) once they "
+                    "are this old: a container created while the task runs may belong "
+                    "to an instance Nova had not yet placed here when it listed them."),
     cfg.StrOpt("cloud_seed_dir", default="/var/lib/cloud/seed/nocloud",
                help="Directory inside the container that receives the instance's "
                     "user_data (file user-data) and meta-data (file meta-data), the "
-                    "cloud-init NoCloud layout."),
+                    "cloud-init NoCloud layout. With user_data it is a volume of the "
+                    "container's own, so snapshots never contain user_data."),
 ]
 
 network_opts = [

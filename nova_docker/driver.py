@@ -19,13 +19,14 @@ from nova.compute import task_states
 from nova.image import glance
 from nova.objects import diagnostics as diagnostics_obj
 from oslo_log import log as logging
-from oslo_utils import excutils, timeutils
+from oslo_utils import excutils, timeutils, units
 
 from nova import exception
 from nova.virt import driver, hardware
 from nova_docker import conf as docker_conf
 from nova_docker import network, resources, seed, snapshot, state
 from nova_docker import spec as specs
+from nova_docker.network.errors import ContainerNotRunning
 from openstack_docker import errors
 from openstack_docker import labels as ownership
 from openstack_docker.conf import endpoint_from_conf
@@ -38,6 +39,8 @@ CONF = nova.conf.CONF
 docker_conf.register_opts(CONF)
 
 _SUSPENDED_MARKER = "suspended"
+#: How long to wait for the exit status of a container seen not running.
+_EXIT_STATUS_WAIT = 1.0
 
 
 class EngineUnavailable(exception.HypervisorUnavailable):
@@ -51,6 +54,9 @@ class DockerDriver(driver.ComputeDriver):
         **driver.ComputeDriver.capabilities,
         "has_imagecache": True,
         "supports_attach_interface": True,
+        # Docker images are stored in Glance as disk_format raw: the scheduler's image
+        # type prefilter then places them on this host.
+        "supports_image_type_raw": True,
     }
 
     def __init__(self, virtapi):
@@ -58,9 +64,11 @@ class DockerDriver(driver.ComputeDriver):
         self.engine = Engine(endpoint_from_conf(CONF.docker), owner="nova")
         self._glance = glance.API()
         self._host = None
+        self._cache = None
         self._loader = None
         # Containers of failed spawns the engine could not remove at the time (it was
-        # down): removed as soon as it answers again, since Nova will not ask again.
+        # down): removed as soon as it answers again, since Nova will not ask again. A
+        # restart forgets them: the image cache periodic task finds them by label.
         self._orphans = set()
 
     # -- helpers -------------------------------------------------------------------
@@ -68,19 +76,24 @@ class DockerDriver(driver.ComputeDriver):
     @property
     def images(self):
         """The image loader of the current engine; it remembers which images it has
-        ensured, so it lives as long as the engine and the cache directory do."""
+        ensured, so it lives as long as the engine does. Its cache (and the cache's
+        per-image locks, shared by every loader) lives as long as the cache directory."""
         directory = CONF.docker.image_cache_dir
+        if self._cache is None or self._cache.directory != directory:
+            self._cache = ImageCache(directory)
         loader = self._loader
         if loader is None or loader.engine is not self.engine or \
-                loader.cache.directory != directory:
-            loader = self._loader = ImageLoader(self.engine, ImageCache(directory))
+                loader.cache is not self._cache:
+            loader = self._loader = ImageLoader(self.engine, self._cache)
         return loader
 
     @contextlib.contextmanager
     def _engine_errors(self, instance=None):
-        """Turn Docker-layer errors into the Nova exceptions the compute manager knows."""
+        """Run engine calls (SDK calls too): their errors become the Nova exceptions the
+        compute manager knows, other Docker-layer errors pass as they are."""
         try:
-            yield
+            with errors.translated():
+                yield
         except errors.EngineUnreachable as exc:
             raise EngineUnavailable(endpoint=self.engine.endpoint, host=CONF.host,
                                     reason=exc.explanation or exc) from exc
@@ -184,10 +197,12 @@ class DockerDriver(driver.ComputeDriver):
     def spawn(self, context, instance, image_meta, injected_files, admin_password,
               allocations, network_info=None, block_device_info=None, power_on=True,
               accel_info=None):
-        if not image_meta.obj_attr_is_set("id"):
+        if not image_meta.obj_attr_is_set("id") or \
+                driver.block_device_info_get_mapping(block_device_info):
             raise exception.InstanceDeployFailure(
                 reason="the Docker driver boots only from a Glance image "
-                       "(container_format docker), not from a volume")
+                       "(container_format docker); volumes (boot from volume, block "
+                       "device mappings) are not supported")
         self._reap_orphans()
         image = self._glance.get(context, image_meta.id)
         with self._deploy_errors():
@@ -196,9 +211,8 @@ class DockerDriver(driver.ComputeDriver):
             with self._deploy_errors():
                 seed.install(self.engine, container_id, instance, injected_files,
                              CONF.docker.cloud_seed_dir)
-                started = self._start(instance, container_id, network_info) \
+                reason = self._start(instance, container_id, network_info) \
                     if power_on else None
-            reason = self._exited_reason(container_id, started) if power_on else None
             if reason:
                 raise exception.BuildAbortException(instance_uuid=instance.uuid,
                                                     reason=reason)
@@ -229,9 +243,9 @@ class DockerDriver(driver.ComputeDriver):
     def _create_from_image(self, context, instance, image, network_info):
         """Create the instance's container from Glance record ``image``.
 
-        An engine image id already known (ensured by an earlier spawn, or Glance's
-        ``docker_image_id``) is used without asking the engine first; only when the
-        engine lacks it is the image ensured (downloaded, loaded or pulled).
+        An engine image id this driver verified for that Glance image before is used
+        without asking the engine first; only when it has none, or the engine lacks
+        it, is the image ensured (downloaded and verified, loaded or pulled).
         """
         with self._image_errors(image):
             image_id = self.images.known(image)
@@ -240,18 +254,21 @@ class DockerDriver(driver.ComputeDriver):
                 return self._create(instance, image, image_id, network_info)
             except errors.ImageMissing:
                 self.images.forget(image)
+        image_id = self._ensure_image(context, image)
+        return self._create(instance, image, image_id, network_info)
 
+    def _ensure_image(self, context, image):
         def download(fileobj):
             self._glance.download(context, image["id"], data=fileobj)
 
         with self._image_errors(image):
-            image_id = self.images.ensure(image, download)
-        return self._create(instance, image, image_id, network_info)
+            return self.images.ensure(image, download)
 
     def _create(self, instance, image, image_id, network_info):
         container_spec = specs.build(
             instance, image, image_id, network.container_network_args(instance, network_info),
-            self._hostname(), cpu_quota=CONF.docker.cpu_quota)
+            self._hostname(), cpu_quota=CONF.docker.cpu_quota,
+            volumes=seed.private_dirs(instance, CONF.docker.cloud_seed_dir))
         name = specs.container_name(instance)
         try:
             return self.engine.create_container(container_spec, name=name,
@@ -265,7 +282,7 @@ class DockerDriver(driver.ComputeDriver):
             return self.engine.create_container(container_spec, name=name,
                                                 resource_id=instance.uuid)
         except errors.EngineError as exc:
-            if container_spec.storage_opt:
+            if container_spec.storage_opt and _about_storage_opt(exc.message):
                 raise errors.InvalidSpec(
                     "flavor extra spec docker:disk_quota",
                     f"the engine cannot limit the container's disk: {exc.message}",
@@ -274,26 +291,34 @@ class DockerDriver(driver.ComputeDriver):
             raise
 
     def _start(self, instance, container_id, network_info):
-        """Start the container and plug its VIFs; returns when it was started."""
-        with errors.translated():
+        """Start the container, plug its VIFs and watch it.
+
+        Returns why it stopped running at once (exit code and last log lines), or None
+        while it runs. The engine is asked to answer as soon as the container stops, for
+        what is left of ``[docker] spawn_check_seconds`` since the start: a process that
+        exits at once fails the operation, never a hang. A healthy container costs the
+        whole window; 0 turns the watch off. A container that exits before its VIFs are
+        plugged gets the same answer, whatever the window.
+        """
+        with self._engine_errors():
             self.engine.api.start(container_id)
         started = time.monotonic()
-        network.plug_vifs(self.engine, container_id, instance, network_info)
-        return started
-
-    def _exited_reason(self, container_id, started):
-        """Why the container started at ``started`` stopped running (None: it runs).
-
-        The engine is asked to answer as soon as the container stops running, for what
-        is left of ``[docker] spawn_check_seconds`` since the start: a process that exits
-        at once fails the operation with its exit code and last log lines, never a hang.
-        A healthy container costs the whole window; 0 turns the watch off.
-        """
+        try:
+            network.plug_vifs(self.engine, container_id, instance, network_info)
+        except ContainerNotRunning:
+            reason = self._exited_reason(container_id, _EXIT_STATUS_WAIT)
+            if reason is None:
+                raise
+            return reason
         window = CONF.docker.spawn_check_seconds
         if window <= 0:
             return None
-        result = self._wait_for_exit(container_id,
-                                     max(0.01, window - (time.monotonic() - started)))
+        return self._exited_reason(container_id,
+                                   max(0.01, window - (time.monotonic() - started)))
+
+    def _exited_reason(self, container_id, timeout):
+        """Why the container stopped running within ``timeout`` seconds; None: it runs."""
+        result = self._wait_for_exit(container_id, timeout)
         if result is None:
             return None
         with self._engine_errors():
@@ -306,7 +331,7 @@ class DockerDriver(driver.ComputeDriver):
     def _wait_for_exit(self, container_id, timeout):
         """The engine's wait result when the container stops running within ``timeout``
         seconds, else None (it still runs)."""
-        with self._engine_errors(), errors.translated():
+        with self._engine_errors():
             try:
                 return self.engine.api.wait(container_id, timeout=timeout,
                                             condition="not-running")
@@ -327,15 +352,36 @@ class DockerDriver(driver.ComputeDriver):
 
     def _reap_orphans(self):
         for container_id in list(self._orphans):
-            try:
-                self.engine.remove_container(container_id, timeout=0)
-            except errors.EngineUnreachable:
-                return
-            except errors.DockerLayerError as exc:
-                LOG.warning("Could not remove orphan container %s: %s", container_id, exc)
-            else:
-                LOG.info("Removed container %s left by a failed spawn", container_id)
-            self._orphans.discard(container_id)
+            if self._remove_orphan(container_id) is not None:
+                self._orphans.discard(container_id)
+
+    def _remove_orphan(self, container_id):
+        """Remove a container no instance owns any more; None: the engine is down."""
+        try:
+            removed = self.engine.remove_container(container_id, timeout=0)
+        except errors.EngineUnreachable:
+            return None
+        except errors.DockerLayerError as exc:
+            LOG.warning("Could not remove orphan container %s: %s", container_id, exc)
+            return False
+        if removed:
+            LOG.info("Removed container %s left without an instance", container_id)
+        return removed
+
+    def _reap_unowned(self, instances):
+        """Remove this host's containers whose instance is not one of ``instances`` (all
+        the instances on this host, as Nova passes them to the image cache task): left by
+        a spawn that failed while the engine was down, then forgotten by a restart. A
+        container younger than ``[docker] orphan_grace_seconds`` is spared: its instance
+        may be building, claimed after Nova listed the instances."""
+        wanted = {instance.uuid for instance in instances}
+        newest = time.time() - CONF.docker.orphan_grace_seconds
+        for container in self._containers():
+            uuid = container["Labels"].get(ownership.RESOURCE_ID)
+            if uuid not in wanted and container.get("Created", 0) <= newest:
+                LOG.warning("Container %s belongs to instance %s, which is not on this "
+                            "host: removing it", container["Id"][:12], uuid)
+                self._remove_orphan(container["Id"])
 
     def destroy(self, context, instance, network_info, block_device_info=None,
                 destroy_disks=True, destroy_secrets=True):
@@ -355,31 +401,33 @@ class DockerDriver(driver.ComputeDriver):
 
     # -- power ----------------------------------------------------------------------
 
-    def _stop(self, container_id, timeout):
-        with self._engine_errors():
-            if self.engine.inspect_container(container_id)["State"].get("Paused"):
-                self.engine.api.unpause(container_id)
-            with errors.translated():
-                self.engine.api.stop(container_id, timeout=timeout)
+    def _unpause(self, instance, info):
+        """Thaw a paused container; True if it was paused."""
+        if not info["State"].get("Paused"):
+            return False
+        with self._engine_errors(instance):
+            self.engine.api.unpause(info["Id"])
+        return True
+
+    def _stop(self, instance, timeout):
+        info = self._inspect(instance)
+        self._unpause(instance, info)  # a frozen process cannot receive the signal
+        with self._engine_errors(instance):
+            self.engine.api.stop(info["Id"], timeout=timeout)
 
     def _power_on(self, instance, network_info):
         info = self._inspect(instance)
         self._mark_suspended(instance, False)
-        if info["State"].get("Paused"):
-            with self._engine_errors(instance), errors.translated():
-                self.engine.api.unpause(info["Id"])
-            return
-        if info["State"].get("Running"):
+        if self._unpause(instance, info) or info["State"].get("Running"):
             return
         with self._engine_errors(instance):
-            started = self._start(instance, info["Id"], network_info)
-        reason = self._exited_reason(info["Id"], started)
+            reason = self._start(instance, info["Id"], network_info)
         if reason:
             raise exception.InstancePowerOnFailure(reason=reason)
 
     def power_off(self, instance, timeout=0, retry_interval=0):
         """Stop with SIGTERM, SIGKILL after ``timeout`` seconds (0: at once, as Nova means)."""
-        self._stop(self._inspect(instance)["Id"], timeout)
+        self._stop(instance, timeout)
 
     def power_on(self, context, instance, network_info, block_device_info=None,
                  accel_info=None, share_info=None):
@@ -388,9 +436,7 @@ class DockerDriver(driver.ComputeDriver):
     def reboot(self, context, instance, network_info, reboot_type, block_device_info=None,
                bad_volumes_callback=None, accel_info=None, share_info=None):
         """Soft: SIGTERM and ``[docker] stop_timeout`` grace; hard: SIGKILL. Then start."""
-        info = self._inspect(instance)
-        timeout = CONF.docker.stop_timeout if reboot_type == "SOFT" else 0
-        self._stop(info["Id"], timeout)
+        self._stop(instance, CONF.docker.stop_timeout if reboot_type == "SOFT" else 0)
         self._power_on(instance, network_info)
 
     def resume_state_on_host_boot(self, context, instance, network_info, share_info,
@@ -399,7 +445,7 @@ class DockerDriver(driver.ComputeDriver):
         self._power_on(instance, network_info)
 
     def soft_delete(self, instance):
-        self._stop(self._inspect(instance)["Id"], CONF.docker.stop_timeout)
+        self._stop(instance, CONF.docker.stop_timeout)
 
     def restore(self, instance):
         self._power_on(instance, instance.get_network_info())
@@ -407,14 +453,11 @@ class DockerDriver(driver.ComputeDriver):
     def pause(self, instance):
         info = self._inspect(instance)
         if info["State"].get("Running") and not info["State"].get("Paused"):
-            with self._engine_errors(instance), errors.translated():
+            with self._engine_errors(instance):
                 self.engine.api.pause(info["Id"])
 
     def unpause(self, instance):
-        info = self._inspect(instance)
-        if info["State"].get("Paused"):
-            with self._engine_errors(instance), errors.translated():
-                self.engine.api.unpause(info["Id"])
+        self._unpause(instance, self._inspect(instance))
 
     def suspend(self, context, instance):
         """Freeze the processes (cgroup freezer); Nova sees SUSPENDED."""
@@ -429,9 +472,19 @@ class DockerDriver(driver.ComputeDriver):
     # -- networking -----------------------------------------------------------------
 
     def plug_vifs(self, instance, network_info):
-        info = self._inspect(instance)
-        if info["State"].get("Running"):
+        """Re-plug the VIFs of a running container (nova-compute start). A container that
+        is gone or does not run has no network namespace: nothing to plug, and raising
+        would stop the compute service from starting; its VIFs are plugged when it is
+        started again."""
+        info = self._find(instance)
+        if info is None or not info["State"].get("Running"):
+            LOG.info("Instance %s: container %s, VIFs not plugged", instance.uuid,
+                     "missing" if info is None else "not running")
+            return
+        try:
             network.plug_vifs(self.engine, info["Id"], instance, network_info)
+        except ContainerNotRunning as exc:
+            LOG.info("Instance %s: VIFs not plugged: %s", instance.uuid, exc)
 
     def unplug_vifs(self, instance, network_info):
         info = self._find(instance)
@@ -453,7 +506,7 @@ class DockerDriver(driver.ComputeDriver):
 
     def _stats(self, instance):
         info = self._inspect(instance)
-        with self._engine_errors(instance), errors.translated():
+        with self._engine_errors(instance):
             return info, self.engine.api.stats(info["Id"], stream=False)
 
     def get_diagnostics(self, instance):
@@ -482,8 +535,8 @@ class DockerDriver(driver.ComputeDriver):
         io = _blkio(stats)
         diags.add_disk(read_bytes=io.get("read", 0), write_bytes=io.get("write", 0))
         diags.memory_details = diagnostics_obj.MemoryDiagnostics(
-            maximum=info["HostConfig"].get("Memory", 0) // resources.MiB,
-            used=stats.get("memory_stats", {}).get("usage", 0) // resources.MiB)
+            maximum=info["HostConfig"].get("Memory", 0) // units.Mi,
+            used=stats.get("memory_stats", {}).get("usage", 0) // units.Mi)
         return diags
 
     # -- snapshot and image cache ---------------------------------------------------
@@ -504,21 +557,43 @@ class DockerDriver(driver.ComputeDriver):
                               expected_state=task_states.IMAGE_PENDING_UPLOAD)
             with self._engine_errors(instance):
                 data = snapshot.stream(self.engine, committed)
+                # Purge: Nova copied the source image's properties into the snapshot
+                # record, and docker_reference_only would make it an image without data.
                 self._glance.update(context, image_id, metadata, data=data,
-                                    purge_props=False)
+                                    purge_props=True)
             LOG.info("Snapshot %s of instance %s: %d bytes uploaded", image_id,
                      instance.uuid, data.size)
         finally:
             snapshot.discard(self.engine, committed)
 
     def manage_image_cache(self, context, all_instances):
-        """Drop cached image data that no instance on this host was booted from."""
-        in_use = {instance.image_ref for instance in all_instances}
-        cache = ImageCache(CONF.docker.image_cache_dir)
-        for image_id in cache.image_ids():
-            if image_id not in in_use:
-                LOG.info("Removing unused image %s from the cache", image_id)
-                cache.remove(image_id)
+        """The image cache periodic task: remove containers no instance on this host owns,
+        then (``[image_cache] remove_unused_base_images``) cached image data no instance
+        was booted from for ``remove_unused_original_minimum_age_seconds``."""
+        if CONF.image_cache.remove_unused_base_images:
+            for image_id in self.images.cache.prune(
+                    {instance.image_ref for instance in all_instances},
+                    CONF.image_cache.remove_unused_original_minimum_age_seconds):
+                LOG.info("Removed unused image %s from the cache", image_id)
+        self._reap_unowned(all_instances)
+
+    def cache_image(self, context, image_id):
+        """Bring a Glance image into the engine ahead of boots (Nova's image pre-caching);
+        True when it had to be fetched, False when this driver had it already."""
+        image = self._glance.get(context, image_id)
+        with self._image_errors(image):
+            known = self.images.known(image)
+            if known and self.images.present(known):
+                return False
+        self._ensure_image(context, image)
+        return True
+
+
+def _about_storage_opt(message):
+    """Whether an engine error is about ``--storage-opt`` (the disk quota)."""
+    lowered = message.lower()
+    return any(word in lowered for word in ("storage-opt", "storage_opt", "storageopt",
+                                            "quota"))
 
 
 def _read_timed_out(exc):

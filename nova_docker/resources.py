@@ -10,10 +10,7 @@ import json
 import os
 
 from nova.objects import fields
-from oslo_utils import versionutils
-
-GiB = 1024 ** 3
-MiB = 1024 ** 2
+from oslo_utils import units, versionutils
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,9 +33,9 @@ class HostResources:
         arch = info.get("Architecture") or "x86_64"
         return cls(
             vcpus=int(info["NCPU"]),
-            memory_mb=int(info["MemTotal"]) // MiB,
-            disk_gb=stat.f_blocks * stat.f_frsize // GiB,
-            disk_free_gb=stat.f_bavail * stat.f_frsize // GiB,
+            memory_mb=int(info["MemTotal"]) // units.Mi,
+            disk_gb=stat.f_blocks * stat.f_frsize // units.Gi,
+            disk_free_gb=stat.f_bavail * stat.f_frsize // units.Gi,
             version=versionutils.convert_version_to_int(
                 (info.get("ServerVersion") or "0.0.0").split("-")[0].split("+")[0]),
             arch=fields.Architecture.canonicalize(arch),

@@ -5,7 +5,9 @@ API in one archive, so this works with a remote engine too (no shared directory 
 user_data and meta-data land in ``[docker] cloud_seed_dir`` as ``user-data`` and
 ``meta-data`` (the cloud-init NoCloud layout, which needs both); injected files land at
 the absolute path Nova gives. An instance without user_data and injected files gets no
-copy at all: the archive call costs a spawn tens of milliseconds.
+copy at all: the archive call costs a spawn tens of milliseconds. The seed directory is a
+volume of the container's own (:func:`private_dirs`), so user_data never reaches a
+snapshot.
 """
 
 import base64
@@ -36,6 +38,15 @@ def _meta_data(instance):
     return json.dumps({"instance-id": instance.uuid, "uuid": instance.uuid,
                        "local-hostname": hostname or instance.uuid,
                        "meta": dict(metadata or {})}, indent=1).encode()
+
+
+def private_dirs(instance, seed_dir):
+    """Directories to create the container with as anonymous volumes of its own.
+
+    user_data may hold secrets: on a volume they stay out of the container's writable
+    layer, hence out of every commit (snapshot), and go with the container.
+    """
+    return [seed_dir] if _user_data(instance) is not None else []
 
 
 def files_for(instance, injected_files, seed_dir):

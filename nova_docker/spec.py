@@ -18,6 +18,7 @@ import re
 import shlex
 
 from oslo_log import log as logging
+from oslo_utils import strutils, units
 
 from openstack_docker.errors import InvalidSpec
 from openstack_docker.spec import ContainerSpec
@@ -30,9 +31,7 @@ NAME_LABEL = "org.openstack.nova.instance-name"
 HOST_LABEL = "org.openstack.nova.host"
 CPU_PERIOD = 100000
 CPU_SHARES_PER_VCPU = 1024
-MiB = 1024 * 1024
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_TRUE = ("1", "true", "yes", "on")
 
 
 def container_name(instance):
@@ -73,10 +72,10 @@ def environment(instance):
 
 
 def _limits(flavor, cpu_quota):
-    memory = flavor.memory_mb * MiB
+    memory = flavor.memory_mb * units.Mi
     limits = {
         "memory": memory,
-        "memory_swap": memory + (flavor.swap or 0) * MiB,
+        "memory_swap": memory + (flavor.swap or 0) * units.Mi,
         "cpu_shares": max(2, flavor.vcpus * CPU_SHARES_PER_VCPU),
     }
     if cpu_quota:
@@ -87,16 +86,17 @@ def _limits(flavor, cpu_quota):
         limits["cpuset_cpus"] = specs["docker:cpuset"]
     quota = specs.get("docker:disk_quota")
     if quota:
-        size = f"{flavor.root_gb}G" if str(quota).lower() in _TRUE else str(quota)
+        size = f"{flavor.root_gb}G" if strutils.bool_from_string(quota) else str(quota)
         limits["storage_opt"] = {"size": size}
     return limits
 
 
-def build(instance, image, image_id, network_args, host, cpu_quota=True):
+def build(instance, image, image_id, network_args, host, cpu_quota=True, volumes=()):
     """The ContainerSpec of ``instance`` running engine image ``image_id``.
 
     ``image`` is the Glance record (dict) the image came from; ``network_args`` the
-    ContainerSpec fields chosen by :mod:`nova_docker.network`.
+    ContainerSpec fields chosen by :mod:`nova_docker.network`; ``volumes`` directories
+    that get anonymous volumes of the container's own.
     """
     props = image.get("properties") or {}
     labels = {NAME_LABEL: instance.name, HOST_LABEL: host}
@@ -107,6 +107,7 @@ def build(instance, image, image_id, network_args, host, cpu_quota=True):
         env=environment(instance),
         hostname=_field(instance, "hostname") or None,
         labels=labels,
+        volumes=list(volumes),
         **_limits(instance.flavor, cpu_quota),
         **network_args,
     )

@@ -502,6 +502,16 @@ def start_engine(name: str, index: int, with_tls: bool) -> dict:
         "url": f"tcp://{address}:{port}", "socket": f"unix://{home}/docker.sock",
         "tls": tls, "log": str(LOGS / f"engine-{name}.log"), "data_root": str(home / "data"),
     }
+    launch_dockerd(name, record)
+    with docker_client(DOCKER_URL) as source, docker_client(record["socket"]) as target:
+        copy_images(source, target)
+    return record
+
+
+def launch_dockerd(name: str, record: dict) -> None:
+    """Start the dockerd of engine NAME as its record says, in its namespace; wait for it."""
+    home = engine_dir(name)
+    tls = record["tls"]
     argv = ["nsenter", f"--net=/var/run/netns/{name}", "dockerd",
             "--data-root", record["data_root"], "--exec-root", str(ENGINE_EXEC / name),
             "--pidfile", str(home / "dockerd.pid"), "--storage-driver", "overlay2",
@@ -519,9 +529,34 @@ def start_engine(name: str, index: int, with_tls: bool) -> dict:
     wait_until(lambda: docker_answers(record["socket"]), f"engine {name}", 60, proc,
                Path(record["log"]))
     record["pid"] = proc.pid
-    with docker_client(DOCKER_URL) as source, docker_client(record["socket"]) as target:
-        copy_images(source, target)
-    return record
+
+
+def engine_restart(name: str) -> None:
+    """Start again the dockerd of engine NAME after it died or was killed, on its data:
+    its containers and images are still there (stopped, as after a host reboot). A dockerd
+    that runs but does not answer (frozen) is killed first."""
+    state = load_state()
+    record = state.get("engines", {}).get(name)
+    if record is None:
+        raise TestbedError(f"no engine {name}: add it with 'tools/testbed engine add {name}'")
+    if docker_answers(record["socket"]):
+        print(f"engine {name}: already up at {record['url']}")
+        return
+    # dockerd first, then its containerd (the container processes and their shims stay).
+    # A killed daemon leaves its pidfile and may linger as a zombie (our daemons' parent may
+    # be a non-reaping init): the new dockerd would take that pid for a running daemon.
+    for pidfile, program in ((engine_dir(name) / "dockerd.pid", "dockerd"),
+                             (ENGINE_EXEC / name / "containerd" / "containerd.pid",
+                              "containerd")):
+        pid = live_pid(pidfile, program)
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+            wait_until(lambda pid=pid: not pid_alive(pid), f"{program} of engine {name} to die",
+                       30)
+        pidfile.unlink(missing_ok=True)
+    launch_dockerd(name, record)
+    save_state(state)
+    print(f"engine {name}: restarted at {record['url']} ({record['socket']})")
 
 
 def make_netns(name: str, host_address: str, address: str) -> None:
@@ -703,6 +738,12 @@ def cmd_engine_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_engine_restart(args: argparse.Namespace) -> int:
+    with state_lock():
+        engine_restart(args.name)
+    return 0
+
+
 def cmd_engine_rm(args: argparse.Namespace) -> int:
     with state_lock():
         state = load_state()
@@ -729,6 +770,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     add.add_argument("name")
     add.add_argument("--tls", action="store_true", help="listen on 2376 with TLS client auth")
     add.set_defaults(func=cmd_engine_add)
+    restart = engine.add_parser("restart", help="start the dockerd of engine NAME again "
+                                "after it died, keeping its containers and images")
+    restart.add_argument("name")
+    restart.set_defaults(func=cmd_engine_restart)
     remove = engine.add_parser("rm", help="stop engine NAME and delete it")
     remove.add_argument("name")
     remove.set_defaults(func=cmd_engine_rm)

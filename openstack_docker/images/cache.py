@@ -4,6 +4,13 @@ A file enters the cache only after its checksum matched the one Glance published
 (``os_hash_algo``/``os_hash_value``, else the md5 ``checksum``); the verified checksum is
 kept beside it so a later spawn reuses the file without downloading or re-hashing it.
 Downloads are streamed to disk in chunks: an image is never held in memory.
+
+Each image has one lock (:meth:`ImageCache.lock`, reentrant): fetching, whatever the
+caller does with the file while holding it (loading it into an engine) and removal by
+:meth:`ImageCache.prune` exclude each other, so concurrent spawns of one image download
+it once and a periodic clean-up never deletes a file between its fetch and its load.
+A file's modification time is when it was last used: :meth:`ImageCache.prune` removes
+only files unused for a minimum age.
 """
 
 import contextlib
@@ -13,6 +20,7 @@ import logging
 import os
 import tempfile
 import threading
+import time
 
 from openstack_docker.errors import DockerLayerError
 
@@ -84,9 +92,10 @@ class ImageCache:
     def path(self, image_id):
         return os.path.join(self.directory, f"{image_id}{SUFFIX}")
 
-    def _lock(self, image_id):
+    def lock(self, image_id):
+        """The lock of ``image_id``'s data (a context manager, reentrant)."""
         with self._guard:
-            return self._locks.setdefault(image_id, threading.Lock())
+            return self._locks.setdefault(image_id, threading.RLock())
 
     def cached(self, image_id, checksum):
         """The cached file's path if it was verified against ``checksum``, else None."""
@@ -106,10 +115,11 @@ class ImageCache:
         ``download(fileobj)`` writes the data in chunks to ``fileobj``. Without a
         checksum the data cannot be trusted later, so it is fetched again every time.
         """
-        with self._lock(image_id):
+        with self.lock(image_id):
             path = self.cached(image_id, checksum)
             if path:
                 LOG.debug("Image %s found in cache %s", image_id, path)
+                _touch(path)
                 return path
             os.makedirs(self.directory, exist_ok=True)
             fd, partial = tempfile.mkstemp(prefix=f".{image_id}.", dir=self.directory)
@@ -152,10 +162,30 @@ class ImageCache:
     def remove(self, image_id):
         """Forget one image's data; True if something was removed."""
         removed = False
-        for name in (self.path(image_id), self.path(image_id) + SUM_SUFFIX):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(name)
-                removed = True
+        with self.lock(image_id):
+            for name in (self.path(image_id), self.path(image_id) + SUM_SUFFIX):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(name)
+                    removed = True
+        return removed
+
+    def prune(self, in_use, min_age):
+        """Remove the data of images not in ``in_use`` that went unused for ``min_age``
+        seconds; the files of images in use are marked used now. Returns the removed ids.
+        """
+        removed = []
+        for image_id in self.image_ids():
+            with self.lock(image_id):
+                path = self.path(image_id)
+                if image_id in in_use:
+                    _touch(path)
+                    continue
+                try:
+                    age = time.time() - os.stat(path).st_mtime
+                except FileNotFoundError:
+                    continue
+                if age >= min_age and self.remove(image_id):
+                    removed.append(image_id)
         return removed
 
     def image_ids(self):
@@ -164,3 +194,8 @@ class ImageCache:
             return []
         return [name[:-len(SUFFIX)] for name in os.listdir(self.directory)
                 if name.endswith(SUFFIX) and not name.startswith(".")]
+
+
+def _touch(path):
+    with contextlib.suppress(FileNotFoundError):
+        os.utime(path)

@@ -2,22 +2,28 @@
 
 Two kinds of Glance images are accepted, both with ``container_format=docker``:
 
-* images with data, a ``docker save`` tarball: loaded only when the engine lacks the
-  image, matched by content (the config digest, see :mod:`.tarball`). When Glance already
-  says which image it is (property ``docker_image_id``) and the engine has it, nothing is
-  downloaded at all;
+* images with data, a ``docker save`` tarball: downloaded into the verified cache (Glance's
+  checksum) and loaded only when the engine lacks the image, matched by content (the
+  config digest, see :mod:`.tarball`);
 * reference-only images (``docker_reference_only=true``, ``docker_reference=REG/REPO:TAG``,
   optional ``docker_manifest_digest``), pulled from their registry instead.
 
 The registry-Glance bridge sets those properties; images without them work too.
 
-A loader remembers the engine image id of every content-addressed Glance image it
-ensured (data verified by checksum, or a reference pinned by digest): :meth:`known` hands
-it back without an engine call; the caller calls :meth:`forget` when the engine turns out
-to have lost the image.
+Glance properties are claims any image owner can make. ``docker_image_id`` in particular
+never selects an engine image: the engine resolves names, tags and id prefixes, so
+trusting it would boot whatever image (another tenant's) the engine holds, skipping the
+checksum. It must look like ``sha256:<64 hex>`` and is only compared with what was
+verified (the data's content id, or the pulled image's id); a mismatch is refused.
+
+The one shortcut: a loader remembers the engine image id of every content-addressed
+Glance image it ensured itself (data verified by checksum, or a reference pinned by
+digest); :meth:`ImageLoader.known` hands it back without an engine call; the caller calls
+:meth:`ImageLoader.forget` when the engine turns out to have lost the image.
 """
 
 import logging
+import re
 
 import docker.utils
 
@@ -28,6 +34,9 @@ from openstack_docker.images.cache import Checksum
 LOG = logging.getLogger(__name__)
 
 CONTAINER_FORMAT = "docker"
+
+#: The only form of an engine image id accepted from Glance: a full config digest.
+_IMAGE_ID = re.compile(r"^sha256:[0-9a-f]{64}$")
 
 
 def _props(image):
@@ -47,6 +56,20 @@ def _content_key(image):
         return (image.get("id"), props.get(properties.REFERENCE), digest) if digest else None
     checksum = Checksum.from_glance(image)
     return (image.get("id"), str(checksum)) if checksum else None
+
+
+def declared_id(image):
+    """Glance's ``docker_image_id`` of ``image`` (None when unset), refused unless it is a
+    full ``sha256:`` digest: a name, tag or prefix would let the engine pick the image."""
+    value = _props(image).get(properties.IMAGE_ID)
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not _IMAGE_ID.match(value):
+        raise errors.InvalidSpec(
+            f"image property {properties.IMAGE_ID}",
+            f"image {image.get('id')} has {value!r}, not an image id",
+            "give the full sha256:<64 hex digits> config digest, or remove the property")
+    return value
 
 
 def check_format(image):
@@ -69,12 +92,14 @@ class ImageLoader:
         self._known = {}
 
     def known(self, image):
-        """An engine image id worth trying for ``image`` without asking the engine: the
-        one an earlier :meth:`ensure` found, else Glance's ``docker_image_id``; or None.
+        """The engine image id an earlier :meth:`ensure` verified for this Glance image
+        (same id and checksum or pinned digest, same ``docker_image_id`` if set), worth
+        trying without asking the engine; or None.
         """
         check_format(image)
-        return (self._known.get(_content_key(image))
-                or _props(image).get(properties.IMAGE_ID))
+        declared = declared_id(image)
+        image_id = self._known.get(_content_key(image))
+        return image_id if declared in (None, image_id) else None
 
     def forget(self, image):
         """Drop what :meth:`known` remembers of ``image`` (the engine no longer has it)."""
@@ -86,7 +111,9 @@ class ImageLoader:
         ``download(fileobj)`` streams the image data; it is called only when needed.
         """
         check_format(image)
-        image_id = self._ensure(image, download)
+        declared_id(image)
+        with self.cache.lock(image.get("id")):  # one download and load at a time
+            image_id = self._ensure(image, download)
         key = _content_key(image)
         if key is not None:
             self._known[key] = image_id
@@ -95,16 +122,14 @@ class ImageLoader:
     def _ensure(self, image, download):
         if is_reference_only(image):
             return self._ensure_reference(image)
-        known = _props(image).get(properties.IMAGE_ID)
-        image_id = self.present(known) if known else None
-        if image_id:
-            LOG.debug("Image %s already in the engine as %s", image.get("id"), image_id)
-            return image_id
         path = self.cache.fetch(image["id"], Checksum.from_glance(image), download)
         content = tarball.read_image(path, field=f"image {image['id']} data")
+        _check_declared(image, content.image_id, "its data is")
         image_id = self.present(content.image_id)
         if image_id is None:
             image_id = self._load(path, content.image_id)
+        else:
+            LOG.debug("Image %s already in the engine as %s", image["id"], image_id)
         return image_id
 
     def present(self, reference):
@@ -143,11 +168,7 @@ class ImageLoader:
         image_id = self.present(wanted)
         if image_id is None:
             raise errors.ImageMissing(f"{wanted} is not in the engine after a pull")
-        expected = props.get(properties.IMAGE_ID)
-        if expected and expected != image_id:
-            raise errors.InvalidSpec(
-                properties.IMAGE_ID, f"{wanted} is {image_id}, Glance says {expected}",
-                "the registry content changed; re-register the image in Glance")
+        _check_declared(image, image_id, f"{wanted} is")
         return image_id
 
     def _pull(self, repository, tag, reference):
@@ -159,3 +180,14 @@ class ImageLoader:
                     raise errors.ImageMissing(
                         f"pulling {reference} failed: {message['error']}",
                         "check docker_reference and that the registry is reachable")
+
+
+def _check_declared(image, image_id, what):
+    """Refuse an image whose ``docker_image_id`` is not the verified ``image_id``."""
+    declared = declared_id(image)
+    if declared and declared != image_id:
+        raise errors.InvalidSpec(
+            f"image property {properties.IMAGE_ID}",
+            f"image {image.get('id')} says {declared} but {what} {image_id}",
+            "correct or remove the property (for a registry image, the content may have "
+            "changed: register it in Glance again)")

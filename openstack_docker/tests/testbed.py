@@ -65,3 +65,12 @@ def extra_engine_running(name, tls=False):
         subprocess.run([str(TOOL), "engine", "rm", name], check=False,
                        stdout=subprocess.DEVNULL)
         state.cache_clear()
+
+
+def restart_extra_engine(name):
+    """``tools/testbed engine restart NAME``: the engine's dockerd, dead or frozen, starts
+    again on its data (containers and images kept); returns its record."""
+    subprocess.run([str(TOOL), "engine", "restart", name], check=True,
+                   stdout=subprocess.DEVNULL)
+    state.cache_clear()
+    return extra_engine(name)

@@ -4,6 +4,8 @@ image service fed with real ``docker save`` tarballs of testbed images)."""
 import base64
 import contextlib
 import os
+import threading
+import time
 from unittest import mock
 
 import fixtures
@@ -15,6 +17,7 @@ from nova.tests.unit import utils as test_utils
 from nova import exception, objects, test
 from nova.virt import fake
 from nova_docker import driver as docker_driver
+from nova_docker import network
 from nova_docker.tests.functional import fixtures as tb
 from openstack_docker import errors
 from openstack_docker.endpoint import parse_endpoint
@@ -152,23 +155,93 @@ class DockerDriverTestCase(test.TestCase):
         self.assertEqual(0, loads.call_count)  # the engine has that content already
         self.assertEqual(1, downloads.call_count)  # second spawn: verified cache hit
 
-    def test_image_known_by_docker_image_id_is_not_downloaded(self):
+    def test_docker_image_id_naming_another_engine_image_is_not_booted(self):
+        # The owner of the base image claims it is the server image the engine holds
+        # (another tenant's, say): by id or by tag, nothing boots from that image.
+        server_id = self.engine.api.inspect_image(testbed.image("server"))["Id"]
+        for claim in (server_id, testbed.image("server")):
+            self.glance.update(self.ctxt, BASE, {"properties": {"docker_image_id": claim}})
+            instance = self._instance()
+            exc = self.assertRaises(exception.ImageUnacceptable, self._spawn, image=BASE,
+                                    instance=instance)
+            self.assertIn("docker_image_id", str(exc))
+            self.assertEqual([], self._containers_of(instance))
+
+    def test_docker_image_id_of_the_data_boots_after_verifying_it(self):
         image_id = self.engine.api.inspect_image(testbed.image("server"))["Id"]
         self.glance.update(self.ctxt, SERVER, {"properties": {"docker_image_id": image_id}})
-        with mock.patch.object(self.driver._glance, "download") as downloads:
-            instance = self._spawn()
-        downloads.assert_not_called()
-        self.assertEqual(image_id, self._container(instance)["Image"])
-
-    def test_docker_image_id_the_engine_lacks_falls_back_to_the_data(self):
-        self.glance.update(self.ctxt, SERVER,
-                           {"properties": {"docker_image_id": "sha256:" + "0" * 64}})
         with mock.patch.object(self.driver._glance, "download",
                                wraps=self.driver._glance.download) as downloads:
             instance = self._spawn()
         self.assertEqual(1, downloads.call_count)
-        self.assertEqual(self.engine.api.inspect_image(testbed.image("server"))["Id"],
-                         self._container(instance)["Image"])
+        self.assertEqual(image_id, self._container(instance)["Image"])
+
+    def test_concurrent_spawns_of_one_image_download_it_once(self):
+        real_download = self.driver._glance.download
+
+        def slow_download(*args, **kwargs):
+            time.sleep(0.3)  # (green) threads meet at the image lock meanwhile
+            return real_download(*args, **kwargs)
+
+        instances = [self._instance() for _ in range(2)]
+        with mock.patch.object(self.driver._glance, "download",
+                               side_effect=slow_download) as downloads:
+            threads = [threading.Thread(target=self._spawn, kwargs={"instance": i})
+                       for i in instances]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(60)
+        self.assertEqual(1, downloads.call_count)
+        for instance in instances:
+            self.assertEqual(power_state.RUNNING, self._state(instance))
+
+    def test_cache_image_preloads_and_reports_existing(self):
+        self.assertTrue(self.driver.capabilities["supports_image_type_raw"])
+        with mock.patch.object(self.driver._glance, "download",
+                               wraps=self.driver._glance.download) as downloads:
+            self.assertTrue(self.driver.cache_image(self.ctxt, SERVER))
+            self.assertFalse(self.driver.cache_image(self.ctxt, SERVER))
+            self._spawn()
+        self.assertEqual(1, downloads.call_count)
+
+    def test_image_cache_task_honours_nova_options(self):
+        instance = self._spawn()
+        cache = self.driver.images.cache
+        instance.image_ref = SERVER
+        self.flags(remove_unused_base_images=False, group="image_cache")
+        self.driver.manage_image_cache(self.ctxt, [])
+        self.assertEqual([SERVER], cache.image_ids())
+        self.flags(remove_unused_base_images=True,
+                   remove_unused_original_minimum_age_seconds=3600, group="image_cache")
+        self.driver.manage_image_cache(self.ctxt, [instance])
+        os.utime(cache.path(SERVER), (time.time() - 1800,) * 2)
+        self.driver.manage_image_cache(self.ctxt, [])  # unused for only half an hour
+        self.assertEqual([SERVER], cache.image_ids())
+        self.flags(remove_unused_original_minimum_age_seconds=0, group="image_cache")
+        self.driver.manage_image_cache(self.ctxt, [instance])  # in use
+        self.assertEqual([SERVER], cache.image_ids())
+        self.driver.manage_image_cache(self.ctxt, [])
+        self.assertEqual([], cache.image_ids())
+
+    def test_image_cache_task_removes_containers_of_instances_not_here(self):
+        self.flags(orphan_grace_seconds=0, group="docker")
+        kept, orphan = self._spawn(), self._spawn()
+        # A compute host sharing the engine: its containers are not this host's to judge.
+        other = docker_driver.DockerDriver(fake.FakeVirtAPI())
+        other.init_host("otherhost")
+        theirs = self._instance()
+        image_meta = objects.ImageMeta.from_dict(self.glance.show(self.ctxt, SERVER))
+        other.spawn(self.ctxt, theirs, image_meta, [], None, {},
+                    network_info=network_model.NetworkInfo([]))
+        self.driver.manage_image_cache(self.ctxt, [kept])
+        self.assertEqual([], self._containers_of(orphan))
+        self.assertEqual(power_state.RUNNING, self._state(kept))
+        self.assertEqual(1, len(self._containers_of(theirs)))
+        # Young containers are spared: their instance may still be claimed for this host.
+        self.flags(orphan_grace_seconds=60, group="docker")
+        self.driver.manage_image_cache(self.ctxt, [])
+        self.assertEqual(power_state.RUNNING, self._state(kept))
 
     def test_spawn_of_a_known_image_is_create_start_and_exit_watch(self):
         self._spawn()  # the driver now knows the image's engine id
@@ -238,6 +311,59 @@ class DockerDriverTestCase(test.TestCase):
                                 instance=instance)
         self.assertIn("docker:disk_quota", str(exc))
         self.assertEqual([], self._containers_of(instance))
+
+    def test_other_engine_errors_are_not_blamed_on_the_disk_quota(self):
+        instance = self._instance(extra_specs={"docker:disk_quota": "true",
+                                               "docker:cpuset": "99"})
+        exc = self.assertRaises(exception.InstanceDeployFailure, self._spawn,
+                                instance=instance)
+        self.assertIn("Requested CPUs are not available", str(exc))
+        self.assertNotIn("disk_quota", str(exc))
+        self.assertEqual([], self._containers_of(instance))
+
+    def test_boot_from_volume_is_refused_before_anything(self):
+        instance = self._instance()
+        bdi = {"block_device_mapping": [{"mount_device": "/dev/vda",
+                                         "connection_info": {"driver_volume_type": "iscsi"}}]}
+        image_meta = objects.ImageMeta.from_dict(self.glance.show(self.ctxt, SERVER))
+        with mock.patch.object(self.driver._glance, "get") as gets:
+            exc = self.assertRaises(exception.InstanceDeployFailure, self.driver.spawn,
+                                    self.ctxt, instance, image_meta, [], None, {},
+                                    network_info=network_model.NetworkInfo([]),
+                                    block_device_info=bdi)
+        gets.assert_not_called()
+        self.assertIn("volume", str(exc))
+        self.assertEqual([], self._containers_of(instance))
+
+    def test_exit_before_vifs_are_plugged_fails_the_build_with_its_output(self):
+        # The process exits before its VIF is plugged (the real plug runs once it has):
+        # the build fails with the exit code and output, not "container not running",
+        # whatever the exit watch says.
+        self.flags(spawn_check_seconds=0, group="docker")
+        real_plug = network.plug_vifs
+
+        def plug_after_exit(engine, container_id, *args):
+            engine.api.wait(container_id, timeout=30)
+            return real_plug(engine, container_id, *args)
+
+        instance = self._instance()
+        vif = _tap_vif()
+        image_meta = objects.ImageMeta.from_dict(self.glance.show(self.ctxt, ONESHOT))
+        with mock.patch.object(network, "plug_vifs", side_effect=plug_after_exit):
+            exc = self.assertRaises(exception.BuildAbortException, self.driver.spawn,
+                                    self.ctxt, instance, image_meta, [], None, {},
+                                    network_info=network_model.NetworkInfo([vif]))
+        self.assertIn("code 3", str(exc))
+        self.assertIn("testbed-oneshot-failed", str(exc))
+        self.assertEqual([], self._containers_of(instance))
+
+    def test_plug_vifs_at_service_start_skips_missing_and_stopped_containers(self):
+        vifs = network_model.NetworkInfo([_tap_vif()])
+        self.driver.plug_vifs(self._instance(), vifs)  # no container at all
+        instance = self._spawn()
+        self.driver.power_off(instance)
+        self.driver.plug_vifs(instance, vifs)
+        self.assertEqual(power_state.SHUTDOWN, self._state(instance))
 
     def test_engine_dying_mid_spawn_then_back(self):
         real = self.engine
@@ -326,10 +452,15 @@ class DockerDriverTestCase(test.TestCase):
     # -- snapshot ---------------------------------------------------------------------
 
     def test_snapshot_streams_to_glance_and_boots_again(self):
-        instance = self._spawn()
+        instance = self._spawn(user_data=base64.b64encode(b"password: s3cret\n").decode())
         self._exec(instance, ["sh", "-c", "echo snapshotted > /www/mark"])
+        # Nova copies the source image's properties into the snapshot record.
         snap = self.glance.create(self.ctxt, {"name": "snap", "container_format": "bare",
-                                              "properties": {}})
+                                              "properties": {
+                                                  "image_type": "snapshot",
+                                                  "docker_reference_only": "true",
+                                                  "docker_reference": "reg/repo:tag",
+                                                  "docker_manifest_digest": "sha256:1"}})
         saved = os.path.join(self.useFixture(fixtures.TempDir()).path, "snap.tar")
         real_update = self.glance.update
 
@@ -338,7 +469,9 @@ class DockerDriverTestCase(test.TestCase):
             with open(saved, "wb") as handle:
                 for chunk in iter(lambda: data.read(65536), b""):
                     handle.write(chunk)
-            return real_update(context, image_id, metadata, purge_props=purge_props)
+            self.assertTrue(purge_props)  # as Glance does it: other properties go
+            self.glance.images[image_id]["properties"] = {}
+            return real_update(context, image_id, metadata)
 
         states = []
         with mock.patch.object(self.glance, "update", side_effect=update):
@@ -348,6 +481,9 @@ class DockerDriverTestCase(test.TestCase):
                          states)
         record = self.glance.show(self.ctxt, snap["id"])
         self.assertEqual("docker", record["container_format"])
+        self.assertEqual("snapshot", record["properties"]["image_type"])
+        self.assertFalse({"docker_reference_only", "docker_reference",
+                          "docker_manifest_digest"} & set(record["properties"]))
         committed = record["properties"]["docker_image_id"]
         self.assertIsNone(self.driver.images.present(committed))  # nothing left behind
         # Boot from the snapshot's data: the image must be loaded from the tarball.
@@ -358,6 +494,10 @@ class DockerDriverTestCase(test.TestCase):
         clone = self._spawn(image=boot_id)
         self.assertEqual(committed, self._container(clone)["Image"])
         self.assertEqual("snapshotted\n", self._exec(clone, ["cat", "/www/mark"])[1])
+        # user_data lived on the instance's own volume: not in the snapshot.
+        self.assertEqual(1, self._exec(clone, ["test", "-e", "/var/lib/cloud/seed/nocloud/"
+                                               "user-data"])[0])
+        self.driver.destroy(self.ctxt, instance, network_model.NetworkInfo([]))
 
     def _remove_image(self, image_id):
         for container in self.engine.api.containers(all=True, filters={"ancestor": image_id}):
@@ -368,3 +508,11 @@ class DockerDriverTestCase(test.TestCase):
     def test_snapshot_of_missing_instance(self):
         self.assertRaises(exception.InstanceNotRunning, self.driver.snapshot, self.ctxt,
                           self._instance(), "x", lambda **kw: None)
+
+
+def _tap_vif():
+    """A Neutron port of type tap: plugging it needs no bridge on this host."""
+    port = "aaaaaaaa-1111-4000-8000-000000000001"
+    return network_model.VIF(id=port, address="fa:16:3e:00:00:01", type="tap",
+                             devname=f"tap{port}"[:14],
+                             network=network_model.Network(id="net", subnets=[]))

@@ -2,6 +2,7 @@
 compute in-process on sqlite) with the Docker driver on the real engine and the
 testbed's real Glance: Nova's GlanceFixture is replaced by Nova's real Glance client."""
 
+import base64
 import time
 
 from nova.tests.functional.api import client as api_client
@@ -11,6 +12,7 @@ from nova_docker.tests.functional import fixtures as tb
 from openstack_docker import errors
 from openstack_docker.endpoint import parse_endpoint
 from openstack_docker.engine import Engine
+from openstack_docker.tests import testbed
 
 DEAD = "unix:///nonexistent/nova-docker-test.sock"
 
@@ -56,12 +58,8 @@ class DockerNovaAPITestCase(tb.DockerAPITestBase):
         self.assertFalse(self._container(server)["State"]["Paused"])
 
         self.engine.exec_run(info["Id"], ["sh", "-c", "echo from-snapshot > /www/mark"])
-        response = self.api.post_server_action(
-            server["id"], {"createImage": {"name": "nova-docker-test-snapshot"}})
-        snapshot_id = response["image_id"]
-        self.addCleanup(self.glance_client.images.delete, snapshot_id)
-        self._wait_for_server_parameter(server, {"OS-EXT-STS:task_state": None})
-        snapshot = self._wait_for_image(snapshot_id)
+        snapshot = self._snapshot(server)
+        snapshot_id = snapshot["id"]
         self.assertEqual("docker", snapshot["container_format"])
         self.addCleanup(self._remove_image, snapshot["docker_image_id"])
 
@@ -74,6 +72,51 @@ class DockerNovaAPITestCase(tb.DockerAPITestBase):
         for each in (server, clone):
             self._delete_server(each)
             self.assertEqual([], self._containers(each))
+
+    def _reference_only_image(self, name):
+        """A Glance image without data pointing at testbed image ``name`` by digest, as
+        the registry bridge makes them."""
+        reference = testbed.image(name)
+        repo_digest = self.engine.api.inspect_image(reference)["RepoDigests"][0]
+        image = self.glance_client.images.create(
+            name=f"nova-docker-test-ref-{name}", container_format="docker",
+            disk_format="raw", docker_reference_only="true", docker_reference=reference,
+            docker_manifest_digest=repo_digest.split("@")[1])
+        self.addCleanup(self.glance_client.images.delete, image["id"])
+        self.glance_client.images.upload(image["id"], b"")
+        return image["id"]
+
+    def test_snapshot_of_a_reference_only_instance_boots_without_user_data(self):
+        request = self._build_server(image_uuid=self._reference_only_image("server"),
+                                     flavor_id=self.flavor, networks="none")
+        request["user_data"] = base64.b64encode(b"password: s3cret\n").decode()
+        server = self._wait_for_state_change(self.api.post_server({"server": request}),
+                                             "ACTIVE")
+        seed = "/var/lib/cloud/seed/nocloud/user-data"
+        self.assertEqual((0, "password: s3cret\n"),
+                         self.engine.exec_run(self._container(server)["Id"], ["cat", seed]))
+        snapshot = self._snapshot(server)
+        # Nova copied the source's properties into the snapshot; none is left to make it
+        # an image without data, or a pointer at the source's manifest.
+        for key in ("docker_reference_only", "docker_reference", "docker_manifest_digest"):
+            self.assertNotIn(key, snapshot)
+        self.assertEqual(server["id"], snapshot["instance_uuid"])
+        clone = self._boot(image=snapshot["id"])
+        clone_info = self._container(clone)
+        self.assertEqual(snapshot["docker_image_id"], clone_info["Image"])
+        self.assertEqual(1, self.engine.exec_run(clone_info["Id"], ["test", "-e", seed])[0])
+        for each in (server, clone):
+            self._delete_server(each)
+            self.assertEqual([], self._containers(each))
+        self._remove_image(snapshot["docker_image_id"])
+
+    def _snapshot(self, server):
+        """createImage, then the active Glance image (deleted at cleanup)."""
+        response = self.api.post_server_action(
+            server["id"], {"createImage": {"name": "nova-docker-test-snapshot"}})
+        self.addCleanup(self.glance_client.images.delete, response["image_id"])
+        self._wait_for_server_parameter(server, {"OS-EXT-STS:task_state": None})
+        return self._wait_for_image(response["image_id"])
 
     def _wait_for_image(self, image_id, timeout=60):
         deadline = time.monotonic() + timeout

@@ -7,6 +7,8 @@ engine. Glance is played by a record dict and a download function streaming a re
 """
 
 import hashlib
+import threading
+import time
 import uuid
 from unittest import mock
 
@@ -130,9 +132,86 @@ def test_reference_to_a_missing_tag_names_it(engine, pushed, loader):
         loader.ensure(record, None)
 
 
-def test_image_present_by_docker_image_id_is_not_downloaded(engine, tarball, loader):
+def test_docker_image_id_never_selects_an_engine_image(engine, tarball, loader):
+    """Any image owner writes docker_image_id: naming an image the engine holds (another
+    tenant's, by id or by tag) must not hand that image out in place of the data."""
     present = engine.api.inspect_image(testbed.image("server"))["Id"]
-    glance = FakeGlance(tarball, docker_image_id=present)
-    assert loader.ensure(glance.record, glance.download) == present
-    assert glance.downloads == 0
-    assert loader.cache.image_ids() == []
+    by_tag = FakeGlance(tarball, docker_image_id=testbed.image("server"))
+    with pytest.raises(errors.InvalidSpec, match="docker_image_id"):
+        loader.ensure(by_tag.record, by_tag.download)
+    assert by_tag.downloads == 0  # refused by its form, before anything
+    by_id = FakeGlance(tarball, docker_image_id=present)
+    with pytest.raises(errors.InvalidSpec, match=f"says {present}"):
+        loader.ensure(by_id.record, by_id.download)
+    assert by_id.downloads == 1  # verified and compared, never trusted
+    assert loader.known(by_id.record) is None
+
+
+def test_docker_image_id_matching_the_data_is_accepted(engine, pushed, tarball, loader):
+    glance = FakeGlance(tarball, docker_image_id=pushed[1])
+    assert loader.ensure(glance.record, glance.download) == pushed[1]
+    assert glance.downloads == 1
+    assert loader.known(glance.record) == pushed[1]
+
+
+class _SlowGlance(FakeGlance):
+    """A download that waits for ``release`` once it has started."""
+
+    def __init__(self, path):
+        super().__init__(path)
+        self.started, self.release = threading.Event(), threading.Event()
+
+    def download(self, fileobj):
+        self.started.set()
+        assert self.release.wait(30)
+        super().download(fileobj)
+
+
+def _in_thread(results, function, *args):
+    def run():
+        results.append(function(*args))
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def test_concurrent_ensures_download_and_load_once(engine, pushed, tarball, loader):
+    glance = _SlowGlance(tarball)
+    results = []
+    with _counting(engine.api, "load_image") as loads:
+        threads = [_in_thread(results, loader.ensure, glance.record, glance.download)
+                   for _ in range(2)]
+        assert glance.started.wait(30)
+        time.sleep(0.2)  # the second thread is waiting for the image lock by now
+        glance.release.set()
+        for thread in threads:
+            thread.join(60)
+    assert results == [pushed[1], pushed[1]]
+    assert (glance.downloads, loads.call_count) == (1, 1)
+
+
+def test_cache_pruning_waits_for_a_load_in_progress(engine, pushed, tarball, loader):
+    glance = FakeGlance(tarball)
+    loader.ensure(glance.record, glance.download)  # cached, then lost by the engine
+    services.remove_engine_image(engine, pushed[1])
+    started, release = threading.Event(), threading.Event()
+    real_load = engine.api.load_image
+
+    def slow_load(data):
+        started.set()
+        assert release.wait(30)
+        return real_load(data)
+
+    loaded, pruned = [], []
+    with mock.patch.object(engine.api, "load_image", side_effect=slow_load):
+        loading = _in_thread(loaded, loader.ensure, glance.record, glance.download)
+        assert started.wait(30)
+        pruning = _in_thread(pruned, loader.cache.prune, set(), 0)
+        pruning.join(0.3)
+        assert pruning.is_alive()  # it cannot remove the file between fetch and load
+        release.set()
+        loading.join(60)
+        pruning.join(60)
+    assert loaded == [pushed[1]] and loader.present(pushed[1]) == pushed[1]
+    assert pruned == [[glance.record["id"]]] and loader.cache.image_ids() == []
+    assert glance.downloads == 1

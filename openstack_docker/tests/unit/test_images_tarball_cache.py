@@ -3,8 +3,11 @@
 import hashlib
 import io
 import json
+import os
 import pathlib
 import tarfile
+import threading
+import time
 
 import pytest
 
@@ -82,3 +85,57 @@ def test_cache_refuses_corrupt_data_and_keeps_nothing(tmp_path):
 def test_other_container_formats_are_refused_before_anything():
     with pytest.raises(InvalidSpec, match="container_format"):
         loader.check_format({"id": "x", "container_format": "bare"})
+
+
+def _cached(cache, image_id, data=b"data"):
+    checksum = Checksum("sha256", hashlib.sha256(data).hexdigest())
+    return cache.fetch(image_id, checksum, lambda handle: handle.write(data))
+
+
+def test_prune_keeps_images_in_use_and_recently_used(tmp_path):
+    cache = ImageCache(str(tmp_path))
+    for image_id in ("used", "old", "recent"):
+        _cached(cache, image_id)
+    for image_id in ("used", "old"):
+        os.utime(cache.path(image_id), (0, 0))
+    assert cache.prune({"used"}, min_age=3600) == ["old"]
+    assert sorted(cache.image_ids()) == ["recent", "used"]
+    # In use now means used now: it ages from this pass, not from its download.
+    assert time.time() - os.stat(cache.path("used")).st_mtime < 60
+    assert cache.prune(set(), min_age=0) and cache.image_ids() == []
+
+
+def test_a_cache_hit_counts_as_a_use(tmp_path):
+    cache = ImageCache(str(tmp_path))
+    path = _cached(cache, "img")
+    os.utime(path, (0, 0))
+    assert _cached(cache, "img") == path
+    assert cache.prune(set(), min_age=3600) == []
+
+
+def test_prune_waits_for_the_image_lock(tmp_path):
+    cache = ImageCache(str(tmp_path))
+    _cached(cache, "img")
+    pruned = []
+    with cache.lock("img"):  # as a loader holds it from fetch to load
+        worker = threading.Thread(target=lambda: pruned.extend(cache.prune(set(), 0)))
+        worker.start()
+        worker.join(0.2)
+        assert worker.is_alive() and os.path.exists(cache.path("img"))
+    worker.join(5)
+    assert pruned == ["img"]
+
+
+@pytest.mark.parametrize("value", ["server:latest", "sha256:abc", "ab" * 32,
+                                   "sha256:" + "A" * 64, 42])
+def test_docker_image_id_must_be_a_full_digest(value):
+    image = {"id": "x", "container_format": "docker",
+             "properties": {"docker_image_id": value}}
+    with pytest.raises(InvalidSpec, match="docker_image_id"):
+        loader.declared_id(image)
+
+
+def test_docker_image_id_alone_is_no_shortcut():
+    image = {"id": "x", "container_format": "docker", "checksum": "0" * 32,
+             "properties": {"docker_image_id": "sha256:" + "a" * 64}}
+    assert loader.ImageLoader(None, None).known(image) is None
