@@ -30,7 +30,7 @@ from oslo_config import cfg
 
 from heat_docker_plugin import connection
 from heat_docker_plugin.plugin import docker_resources
-from openstack_docker.tests import testbed
+from tests.common import testbed
 
 CLIENTS = 9
 COMPOSE = shutil.which("docker-compose") or "/usr/bin/docker-compose"

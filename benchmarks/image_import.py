@@ -25,8 +25,8 @@ from openstack_docker.engine import Engine
 from openstack_docker.images.bridge.glance import Glance
 from openstack_docker.images.bridge.reference import parse
 from openstack_docker.images.bridge.registry import Registry
-from openstack_docker.tests import testbed
-from openstack_docker.tests.functional import bridge_services as services
+from tests.common import testbed
+from tests.functional.openstack_docker import bridge_services as services
 
 MB = 1 << 20
 CLI = [sys.executable, "-m", "openstack_docker.images.bridge.cli"]

@@ -3,7 +3,7 @@ scheduler, placement, compute on sqlite) with this driver on the testbed engine 
 FakeDriver, in the same harness and run: two compute hosts, boots interleaved and pinned
 to a host, BOOTS each after one warm-up boot each; prints the medians and their ratio.
 
-The harness is the functional tests' one (nova_docker.tests.functional.fixtures), run as
+The harness is the functional tests' one (tests.functional.nova_docker.fixtures), run as
 a unittest TestCase outside pytest.
 
 Run: PYTHONPATH=. /root/dev/bin/python benchmarks/nova_boot.py [boots] [spawn_check_seconds]
@@ -15,12 +15,12 @@ import time
 import unittest
 
 # Nova's test process setup (eventlet patching first), as pytest's conftest does it.
-from nova_docker.tests import conftest  # noqa: F401
+import tests.common.nova_setup  # noqa: F401
 
 # isort: split
 import nova.conf
 
-from nova_docker.tests.functional import fixtures
+from tests.functional.nova_docker import fixtures
 
 BOOTS = int(sys.argv[1]) if len(sys.argv) > 1 else 10
 CHECK = float(sys.argv[2]) if len(sys.argv) > 2 else None  # None: the driver's default

@@ -12,7 +12,7 @@ from nova import objects
 from nova.virt import fake
 from nova_docker import conf as docker_conf
 from nova_docker import driver as docker_driver
-from openstack_docker.tests import testbed
+from tests.common import testbed
 
 CONF = nova.conf.CONF
 

@@ -12,7 +12,7 @@ from unittest import mock
 
 from benchmarks.nova_common import make_driver, make_instance, report
 from nova_docker import spec as specs
-from openstack_docker.tests import testbed
+from tests.common import testbed
 
 COUNT = 500
 RUNS = 20

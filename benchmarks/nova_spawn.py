@@ -20,7 +20,7 @@ from nova.network import model as network_model
 from benchmarks.nova_common import make_driver, make_instance, report
 from nova import objects
 from nova_docker import spec as specs
-from openstack_docker.tests import testbed
+from tests.common import testbed
 
 RUNS = 20
 HOST = "bench-spawn"
