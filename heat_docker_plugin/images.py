@@ -20,28 +20,33 @@ def pull_policy(requested, username, always_pull):
 
 
 def ensure_image(engine, image, policy, username=None, password=None):
-    """Pull ``image`` when the policy asks for it.
+    """Make ``image`` present as the policy says and return the image id to run.
 
     ``always`` pulls every time, ``ifnotpresent`` only when the engine lacks the image,
-    ``never`` leaves it to the create call (which fails with ImageMissing if absent).
+    ``never`` only uses a present image. The name is resolved once, to the id it names now
+    or to the digest the pull fetched, and the container runs that id: a name on a shared
+    engine can be moved to another image between a check and a create, an id cannot.
     """
-    if policy == "never":
-        return
-    with errors.translated():
-        if policy == "ifnotpresent":
-            try:
-                engine.api.inspect_image(image)
-                return
-            except docker.errors.ImageNotFound:
-                pass
+    if policy != "always":
+        image_id = engine.image_id(image)
+        if image_id is not None:
+            return image_id
+        if policy == "never":
+            raise errors.ImageMissing(
+                f"image {image} is not present and image_pull_policy is never",
+                "pull it first, or set image_pull_policy to ifnotpresent")
     auth = {"username": username, "password": password or ""} if username else None
+    repository, _ = docker.utils.parse_repository_tag(image)
     try:
-        engine.pull(image, auth_config=auth)
+        digest = engine.pull(image, auth_config=auth)
     except (errors.EngineError, errors.ImageMissing) as exc:
-        repository, _ = docker.utils.parse_repository_tag(image)
         raise type(exc)(_pull_failure(image, repository, username,
                                       exc.explanation or exc.message),
                         exc.explanation) from exc
+    image_id = engine.image_id(f"{repository}@{digest}")
+    if image_id is None:
+        raise errors.ImageMissing(f"{repository}@{digest} is not in the engine after a pull")
+    return image_id
 
 
 def _pull_failure(image, repository, username, engine_message):

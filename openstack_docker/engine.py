@@ -25,6 +25,10 @@ from openstack_docker.endpoint import MIN_API_VERSION, parse_endpoint
 LOG = logging.getLogger(__name__)
 
 
+#: The pull stream's line that names the manifest digest it pulled.
+_DIGEST_STATUS = "Digest:"
+
+
 class NotOwned(errors.DockerLayerError):
     """The object exists but was not created by this owner: the layer leaves it alone."""
 
@@ -206,20 +210,45 @@ class Engine:
 
     # -- images -----------------------------------------------------------------
 
+    def image_id(self, reference):
+        """The id of the image ``reference`` (id, name or ``REPO@DIGEST``) names now, or None.
+
+        Resolve a name once and run the id: on a shared engine a name can be moved to
+        another image at any time (a pull, a push, a tag), an id cannot.
+        """
+        try:
+            with errors.translated():
+                return self.api.inspect_image(reference)["Id"]
+        except errors.NotFound:
+            return None
+
     @_translating
     def pull(self, reference, auth_config=None):
-        """Pull ``REPOSITORY[:TAG|@DIGEST]``, reading the progress stream to its end.
+        """Pull ``REPOSITORY[:TAG|@DIGEST]``, reading the progress stream to its end, and
+        return the manifest digest the engine pulled (``sha256:...``).
 
-        The engine reports most pull failures inside the stream, with HTTP 200; they
-        become :class:`~openstack_docker.errors.ImageMissing` (not found, refused) naming
-        the reference and keeping the engine's words.
+        The digest pins what was pulled: run ``REPOSITORY@DIGEST`` (or the id it resolves
+        to), never the tag again, which another pull may have moved meanwhile. The engine
+        reports most pull failures inside the stream, with HTTP 200; they become
+        :class:`~openstack_docker.errors.ImageMissing` (not found, refused) naming the
+        reference and keeping the engine's words.
         """
         repository, tag = docker.utils.parse_repository_tag(reference)
+        digest = None
         for message in self.api.pull(repository, tag=tag or "latest", stream=True,
                                      decode=True, auth_config=auth_config):
-            if isinstance(message, dict) and message.get("error"):
+            if not isinstance(message, dict):
+                continue
+            if message.get("error"):
                 raise errors.ImageMissing(f"pull of {reference} failed: {message['error']}",
                                           message["error"])
+            status = message.get("status") or ""
+            if status.startswith(_DIGEST_STATUS):
+                digest = status[len(_DIGEST_STATUS):].strip()
+        if not digest:
+            raise errors.ImageMissing(f"pull of {reference} reported no manifest digest",
+                                      "pull from a registry that serves content digests")
+        return digest
 
     # -- networks and volumes -------------------------------------------------
 

@@ -1,14 +1,11 @@
 """A small exception hierarchy for everything the Docker layer reports.
 
-docker SDK and requests exceptions are translated here, once, so callers (Nova driver,
-Heat resources, magnum_lite) catch a handful of meaningful types and still see the
-engine's own message.
+docker SDK and requests exceptions are translated here, once (:func:`translated`), so
+callers (Nova driver, Heat resources, magnum_lite) catch a handful of meaningful types and
+still see the engine's own message.
 """
 
 import contextlib
-
-import docker.errors
-import requests.exceptions
 
 
 class DockerLayerError(Exception):
@@ -81,6 +78,11 @@ def _not_found_class(message):
 
 def translate(exc):
     """Return the layer's exception for a docker SDK or requests exception."""
+    # Imported here, not at the top: the hierarchy above serves code that never talks to an
+    # engine (glance-docker), which must not pay for loading the SDK.
+    import docker.errors
+    import requests.exceptions
+
     if isinstance(exc, DockerLayerError):
         return exc
     if isinstance(exc, docker.errors.ImageNotFound):

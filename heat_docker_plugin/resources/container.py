@@ -45,7 +45,7 @@ def start_container(abandoned, engine, spec, name, label, stack_id, pull):
     abandoned the create before anything was made.
     """
     references.resolve(engine, spec, stack_id)
-    images.ensure_image(engine, spec.image, *pull)
+    spec.image = images.ensure_image(engine, spec.image, *pull)  # run the id, not the name
     if abandoned.is_set():
         return None
     container_id = engine.run(spec, name=name, resource_id=label)

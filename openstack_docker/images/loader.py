@@ -28,7 +28,7 @@ import re
 import docker.utils
 
 from openstack_docker import errors
-from openstack_docker.images import properties, tarball
+from openstack_docker.images import nameless, properties, tarball
 from openstack_docker.images.cache import Checksum
 
 LOG = logging.getLogger(__name__)
@@ -134,16 +134,12 @@ class ImageLoader:
 
     def present(self, reference):
         """The engine's id of ``reference`` (id, name or digest), or None."""
-        try:
-            with errors.translated():
-                return self.engine.api.inspect_image(reference)["Id"]
-        except errors.NotFound:
-            return None
+        return self.engine.image_id(reference)
 
     def _load(self, path, expected_id):
         LOG.info("Loading %s into %s", path, self.engine)
-        with errors.translated(), open(path, "rb") as handle:
-            for message in self.engine.api.load_image(handle):
+        with errors.translated():
+            for message in self.engine.api.load_image(nameless.stream(path)):
                 if isinstance(message, dict) and message.get("error"):
                     raise errors.EngineError(f"loading {path} failed: {message['error']}")
         image_id = self.present(expected_id)
@@ -160,26 +156,19 @@ class ImageLoader:
             raise errors.InvalidSpec(
                 properties.REFERENCE, f"image {image.get('id')} is reference-only but "
                 "names no docker_reference", "set docker_reference=REGISTRY/REPO:TAG")
-        repository, tag = docker.utils.parse_repository_tag(reference)
+        repository, _ = docker.utils.parse_repository_tag(reference)
         digest = props.get(properties.MANIFEST_DIGEST)
-        wanted = f"{repository}@{digest}" if digest else reference
-        if not (digest and self.present(wanted)):
-            self._pull(repository, digest or tag or "latest", reference)
+        if not (digest and self.present(f"{repository}@{digest}")):
+            LOG.info("Pulling %s into %s", reference, self.engine)
+            pulled = self.engine.pull(f"{repository}@{digest}" if digest else reference)
+            digest = digest or pulled
+        # By digest, not by tag: a name moved between the pull and here changes nothing.
+        wanted = f"{repository}@{digest}"
         image_id = self.present(wanted)
         if image_id is None:
             raise errors.ImageMissing(f"{wanted} is not in the engine after a pull")
         _check_declared(image, image_id, f"{wanted} is")
         return image_id
-
-    def _pull(self, repository, tag, reference):
-        LOG.info("Pulling %s:%s into %s", repository, tag, self.engine)
-        with errors.translated():
-            for message in self.engine.api.pull(repository, tag=tag, stream=True,
-                                                decode=True):
-                if isinstance(message, dict) and message.get("error"):
-                    raise errors.ImageMissing(
-                        f"pulling {reference} failed: {message['error']}",
-                        "check docker_reference and that the registry is reachable")
 
 
 def _check_declared(image, image_id, what):

@@ -2,17 +2,16 @@
 
 An image is matched by CONTENT: its id is the sha256 digest of its config blob, which is
 what the engine reports as ``Id`` once the tarball is loaded. The repository tags in the
-tarball (or the Glance image name) are never used to decide whether it is present.
+tarball (or the Glance image name) are never used: they are not even loaded (see
+:mod:`.nameless`).
 """
 
 import dataclasses
 import hashlib
-import json
 import tarfile
 
 from openstack_docker.errors import InvalidSpec
-
-MANIFEST = "manifest.json"
+from openstack_docker.images import nameless
 
 
 @dataclasses.dataclass(frozen=True)
@@ -20,48 +19,32 @@ class TarballImage:
     """The one image of a ``docker save`` tarball."""
 
     image_id: str
-    repo_tags: tuple = ()
-
-
-def _member_bytes(archive, name, field):
-    try:
-        member = archive.getmember(name)
-    except KeyError:
-        raise InvalidSpec(field, f"the tarball has no {name!r}",
-                          "upload the output of `docker save`") from None
-    handle = archive.extractfile(member)
-    if handle is None:
-        raise InvalidSpec(field, f"{name!r} in the tarball is not a regular file")
-    with handle:
-        return handle.read()
-
-
-def _manifest_entry(archive, field):
-    try:
-        manifest = json.loads(_member_bytes(archive, MANIFEST, field))
-    except ValueError as exc:
-        raise InvalidSpec(field, f"{MANIFEST} is not JSON ({exc})") from None
-    if not isinstance(manifest, list) or len(manifest) != 1:
-        count = len(manifest) if isinstance(manifest, list) else "no"
-        raise InvalidSpec(field, f"the tarball holds {count} images, expected one",
-                          "save exactly one image per Glance image")
-    entry = manifest[0]
-    if not isinstance(entry, dict) or not entry.get("Config"):
-        raise InvalidSpec(field, f"{MANIFEST} names no Config blob")
-    return entry
 
 
 def read_image(path, field="image data"):
     """Return the :class:`TarballImage` of a ``docker save`` tarball at ``path``.
 
-    Only ``manifest.json`` and the small config blob are read; layers are skipped.
+    Only ``manifest.json`` (the same member the engine will read, see :mod:`.nameless`) and
+    the small config blob are read; layers are skipped.
     """
     try:
         with tarfile.open(path, "r:*") as archive:
-            entry = _manifest_entry(archive, field)
-            config = _member_bytes(archive, entry["Config"], field)
+            manifest = nameless.manifest_member(archive.getmembers(), field)
+            entry = nameless.manifest_entry(_read(archive, manifest, field), field)
+            config = _read(archive, entry["Config"], field)
     except (tarfile.TarError, OSError) as exc:
         raise InvalidSpec(field, f"not a readable tar archive ({exc})",
                           "upload the output of `docker save IMAGE`") from None
-    return TarballImage(image_id="sha256:" + hashlib.sha256(config).hexdigest(),
-                        repo_tags=tuple(entry.get("RepoTags") or ()))
+    return TarballImage(image_id="sha256:" + hashlib.sha256(config).hexdigest())
+
+
+def _read(archive, member, field):
+    try:
+        handle = archive.extractfile(member)
+    except KeyError:
+        raise InvalidSpec(field, f"the tarball has no {member!r}",
+                          "upload the output of `docker save`") from None
+    if handle is None:
+        raise InvalidSpec(field, f"{member!r} in the tarball is not a regular file")
+    with handle:
+        return handle.read()

@@ -19,9 +19,8 @@ import posixpath
 import tarfile
 
 from openstack_docker.images.bridge import errors
+from openstack_docker.images.nameless import BLOCK, MANIFEST, header, padding
 
-BLOCK = 512
-MANIFEST = "manifest.json"
 SMALL_MEMBER = 1 << 20
 SMALL_BUDGET = 16 << 20
 
@@ -35,19 +34,6 @@ class Member:
     chunks: object
 
 
-def _header(name, size, directory=False):
-    info = tarfile.TarInfo(name)
-    info.size = 0 if directory else size
-    info.type = tarfile.DIRTYPE if directory else tarfile.REGTYPE
-    info.mode = 0o755 if directory else 0o644
-    info.mtime = 0
-    return info.tobuf(format=tarfile.PAX_FORMAT)
-
-
-def _padding(size):
-    return b"\0" * (-size % BLOCK)
-
-
 class SaveArchive:
     """A ``docker save`` archive of one image, produced lazily as an iterable of bytes."""
 
@@ -55,8 +41,12 @@ class SaveArchive:
         self.members = members
 
     @classmethod
-    def for_image(cls, repo_tags, config_digest, config_bytes, layers, layer_chunks):
-        """Lay out an image: ``layers`` are descriptors, ``layer_chunks(d)`` streams one."""
+    def for_image(cls, config_digest, config_bytes, layers, layer_chunks):
+        """Lay out an image: ``layers`` are descriptors, ``layer_chunks(d)`` streams one.
+
+        The archive names no image (no ``RepoTags``): loading it must not move a name on an
+        engine (see :mod:`openstack_docker.images.nameless`).
+        """
         config_name = config_digest.split(":", 1)[1] + ".json"
         members, names = [], []
         for layer in layers:
@@ -65,8 +55,7 @@ class SaveArchive:
                 members.append(Member(name, layer.size,
                                       lambda layer=layer: layer_chunks(layer)))
             names.append(name)
-        manifest = json.dumps([{"Config": config_name, "RepoTags": list(repo_tags),
-                                "Layers": names}]).encode()
+        manifest = json.dumps([{"Config": config_name, "Layers": names}]).encode()
         # Metadata first: a reader of this archive learns the layout before the layers.
         head = [Member(MANIFEST, len(manifest), lambda: [manifest]),
                 Member(config_name, len(config_bytes), lambda: [config_bytes])]
@@ -83,17 +72,17 @@ class SaveArchive:
     @property
     def size(self):
         """Exact byte count of the archive, known before any data is fetched."""
-        total = sum(len(_header(d + "/", 0, True)) for d in self._directories())
+        total = sum(len(header(d + "/", 0, True)) for d in self._directories())
         for member in self.members:
-            total += len(_header(member.name, member.size)) + member.size
-            total += len(_padding(member.size))
+            total += len(header(member.name, member.size)) + member.size
+            total += len(padding(member.size))
         return total + 2 * BLOCK
 
     def __iter__(self):
         for directory in self._directories():
-            yield _header(directory + "/", 0, directory=True)
+            yield header(directory + "/", 0, directory=True)
         for member in self.members:
-            yield _header(member.name, member.size)
+            yield header(member.name, member.size)
             written = 0
             for chunk in member.chunks():
                 written += len(chunk)
@@ -101,7 +90,7 @@ class SaveArchive:
             if written != member.size:
                 raise errors.TransferFailed(f"archive member {member.name}: got {written} "
                                             f"bytes, its header promised {member.size}")
-            yield _padding(member.size)
+            yield padding(member.size)
         yield b"\0" * (2 * BLOCK)
 
 

@@ -104,7 +104,7 @@ class Bridge:
             properties[props.REFERENCE_ONLY] = props.TRUE
         else:
             data = archive.SaveArchive.for_image(
-                [str(ref)] if ref.tag else [], manifest.config.digest, config, manifest.layers,
+                manifest.config.digest, config, manifest.layers,
                 lambda layer: registry.blob_chunks(ref.repository, layer))
         image = self.glance.create(name or str(ref), properties)
         self._upload(image, data or (), data.size if data else 0, f"import {ref}")

@@ -115,7 +115,8 @@ def test_import_streams_a_loadable_image(engine, glance, bridge, source, glance_
 
     services.remove_engine_image(engine, image_id)
     _load_from_glance(engine, glance, result.id)
-    assert engine.api.inspect_image(reference)["Id"] == image_id
+    assert engine.image_id(image_id) == image_id
+    assert engine.image_id(reference) is None  # the archive names no image
 
 
 def test_import_of_a_known_digest_reuses_the_image(glance, bridge, source, glance_images):

@@ -21,7 +21,7 @@ def _layer(payload):
 def _archive(layers):
     blobs = {d.digest: data for d, data in layers}
     return archive.SaveArchive.for_image(
-        ["reg.example/app:v1"], sha256_digest(CONFIG), CONFIG, [d for d, _ in layers],
+        sha256_digest(CONFIG), CONFIG, [d for d, _ in layers],
         lambda d: [blobs[d.digest][:3], blobs[d.digest][3:]])
 
 
@@ -35,7 +35,6 @@ def test_size_is_exact_and_tarfile_reads_the_layout():
         assert names[:2] == [first[0].digest[7:], second[0].digest[7:]]
         manifest = json.load(tar.extractfile("manifest.json"))
         assert manifest == [{"Config": sha256_digest(CONFIG)[7:] + ".json",
-                             "RepoTags": ["reg.example/app:v1"],
                              "Layers": [first[0].digest[7:] + "/layer.tar",
                                         second[0].digest[7:] + "/layer.tar",
                                         first[0].digest[7:] + "/layer.tar"]}]
@@ -45,7 +44,7 @@ def test_size_is_exact_and_tarfile_reads_the_layout():
 
 def test_short_blob_breaks_the_stream():
     descriptor, data = _layer(b"c" * 100)
-    image = archive.SaveArchive.for_image([], sha256_digest(CONFIG), CONFIG, [descriptor],
+    image = archive.SaveArchive.for_image(sha256_digest(CONFIG), CONFIG, [descriptor],
                                           lambda d: [data[:-1]])
     with pytest.raises(errors.TransferFailed, match="promised"):
         b"".join(image)

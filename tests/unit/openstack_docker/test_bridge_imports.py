@@ -20,7 +20,7 @@ def _loaded_after(module, prefixes):
 def test_the_command_does_not_load_the_docker_sdk():
     """glance-docker never talks to an engine; the SDK alone would cost ~20 MB of its 64 MB."""
     assert _loaded_after("openstack_docker.images.bridge.cli",
-                         ("docker", "paramiko", "openstack_docker.errors")) == "[]"
+                         ("docker", "paramiko", "requests_unixsocket")) == "[]"
 
 
 @pytest.mark.parametrize("module", ["openstack_docker.images.bridge.progress",
