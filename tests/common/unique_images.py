@@ -59,3 +59,25 @@ def remove(engine, image_id):
         for tag in engine.api.inspect_image(image_id).get("RepoTags") or []:
             engine.api.remove_image(tag)
         engine.api.remove_image(image_id, force=True)
+
+
+def push(engine, reference):
+    """Push ``reference`` (``REGISTRY/REPOSITORY:TAG``) to its (open) registry."""
+    repository, tag = reference.rsplit(":", 1)
+    with errors.translated():
+        for message in engine.api.push(repository, tag=tag, stream=True, decode=True):
+            if message.get("error"):
+                raise errors.EngineError(f"push of {reference}: {message['error']}")
+
+
+def delete_pushed(reference):
+    """Delete what :func:`push` put into the registry."""
+    from openstack_docker.images.bridge.reference import parse
+    from openstack_docker.images.bridge.registry import Registry
+
+    registry = Registry(reference.split("/", 1)[0])
+    try:
+        parsed = parse(reference)
+        registry.delete_manifest(parsed, registry.manifest(parsed).digest)
+    finally:
+        registry.close()
