@@ -174,8 +174,13 @@ def _remove(engine, image_id, path, age):
 
 
 def _touch(path):
-    with contextlib.suppress(FileNotFoundError):
+    """Mark a record used; a record that is gone or cannot be touched fails nothing."""
+    try:
         os.utime(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        LOG.warning("Could not mark image record %s used: %s", path, exc)
 
 
 def _forget(path):
