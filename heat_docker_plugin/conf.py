@@ -64,7 +64,20 @@ policy_opts = [
                      "registry checks credentials only on a pull."),
 ]
 
-ALL_OPTS = docker_opts + policy_opts
+image_opts = [
+    cfg.IntOpt("remove_unused_images_after", default=86400, min=-1,
+               help="Seconds after which an image Heat pulled into an engine that lacked "
+                    "it, and that no container (of any owner, in any state) uses any "
+                    "more, is removed; checked when a container resource is deleted. "
+                    "Images the engine already had are never removed. 0 removes them at "
+                    "once (a create pulling the image meanwhile may then fail), -1 never."),
+    cfg.StrOpt("image_record_dir", default="/var/lib/heat/docker_plugin/images",
+               help="Directory, writable by heat-engine and shared by its workers, where "
+                    "Heat records which images it pulled (one file per image, per "
+                    "engine). Empty: nothing is recorded, so nothing is ever removed."),
+]
+
+ALL_OPTS = docker_opts + policy_opts + image_opts
 
 
 def register_opts(conf):

@@ -33,6 +33,7 @@ from openstack_docker.conf import endpoint_from_conf
 from openstack_docker.engine import Engine
 from openstack_docker.images.cache import ChecksumMismatch, ImageCache
 from openstack_docker.images.loader import ImageLoader
+from openstack_docker.images.retention import BroughtImages
 
 LOG = logging.getLogger(__name__)
 CONF = nova.conf.CONF
@@ -86,6 +87,11 @@ class DockerDriver(driver.ComputeDriver):
                 loader.cache is not self._cache:
             loader = self._loader = ImageLoader(self.engine, self._cache)
         return loader
+
+    @property
+    def _brought(self):
+        """Records of the engine images this driver loaded or pulled (beside the cache)."""
+        return BroughtImages(os.path.join(CONF.docker.image_cache_dir, "engine_images"))
 
     @contextlib.contextmanager
     def _engine_errors(self, instance=None):
@@ -250,6 +256,7 @@ class DockerDriver(driver.ComputeDriver):
         with self._image_errors(image):
             image_id = self.images.known(image)
         if image_id:
+            self._brought.used(self.engine, image_id)
             try:
                 return self._create(instance, image, image_id, network_info)
             except errors.ImageMissing:
@@ -262,7 +269,7 @@ class DockerDriver(driver.ComputeDriver):
             self._glance.download(context, image["id"], data=fileobj)
 
         with self._image_errors(image):
-            return self.images.ensure(image, download)
+            return self._brought.track(self.engine, lambda: self.images.ensure(image, download))
 
     def _create(self, instance, image, image_id, network_info):
         container_spec = specs.build(
@@ -569,13 +576,17 @@ class DockerDriver(driver.ComputeDriver):
     def manage_image_cache(self, context, all_instances):
         """The image cache periodic task: remove containers no instance on this host owns,
         then (``[image_cache] remove_unused_base_images``) cached image data no instance
-        was booted from for ``remove_unused_original_minimum_age_seconds``."""
-        if CONF.image_cache.remove_unused_base_images:
-            for image_id in self.images.cache.prune(
-                    {instance.image_ref for instance in all_instances},
-                    CONF.image_cache.remove_unused_original_minimum_age_seconds):
-                LOG.info("Removed unused image %s from the cache", image_id)
+        was booted from for ``remove_unused_original_minimum_age_seconds``, and engine
+        images this driver loaded or pulled that no container used for as long."""
         self._reap_unowned(all_instances)
+        if not CONF.image_cache.remove_unused_base_images:
+            return
+        min_age = CONF.image_cache.remove_unused_original_minimum_age_seconds
+        for image_id in self.images.cache.prune(
+                {instance.image_ref for instance in all_instances}, min_age):
+            LOG.info("Removed unused image %s from the cache", image_id)
+        with self._engine_errors():
+            self._brought.prune(self.engine, min_age)
 
     def cache_image(self, context, image_id):
         """Bring a Glance image into the engine ahead of boots (Nova's image pre-caching);

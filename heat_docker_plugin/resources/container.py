@@ -23,7 +23,7 @@ import time
 from heat.common import exception
 from oslo_log import log as logging
 
-from heat_docker_plugin import background, connection, images, policy, references
+from heat_docker_plugin import background, connection, image_gc, images, policy, references
 from heat_docker_plugin.resources import base, container_state
 from heat_docker_plugin.resources import container_schema as S
 from heat_docker_plugin.translate import container_spec
@@ -45,7 +45,7 @@ def start_container(abandoned, engine, spec, name, label, stack_id, pull):
     abandoned the create before anything was made.
     """
     references.resolve(engine, spec, stack_id)
-    spec.image = images.ensure_image(engine, spec.image, *pull)  # run the id, not the name
+    spec.image = image_gc.ensure_image(engine, spec.image, *pull)  # the id, not the name
     if abandoned.is_set():
         return None
     container_id = engine.run(spec, name=name, resource_id=label)
@@ -166,6 +166,7 @@ class DockerContainer(base.DockerResource):
                 return False
             engine.remove_container(container_id, timeout=0)
         self._remove_leftovers(engine)
+        image_gc.prune(engine)
         return True
 
     def _remove_leftovers(self, engine):

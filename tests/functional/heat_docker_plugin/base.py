@@ -4,6 +4,7 @@ import os
 import sys
 import uuid
 
+import fixtures
 from heat.common import exception
 from heat.engine import resources, scheduler, stack
 from heat.tests import common, utils
@@ -72,7 +73,8 @@ class HeatDockerTestCase(HeatStackTestCase):
 
     def setUp(self):
         super().setUp()
-        self.policy(endpoint=testbed.docker_url())
+        self.policy(endpoint=testbed.docker_url(),
+                    image_record_dir=self.useFixture(fixtures.TempDir()).path)
         self.engine = Engine(parse_endpoint(testbed.docker_url()), owner="test")
         self.addCleanup(self.engine.close)
         self.addCleanup(self.remove_leftovers)

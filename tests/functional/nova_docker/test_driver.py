@@ -21,12 +21,13 @@ from nova_docker import network
 from openstack_docker import errors
 from openstack_docker.endpoint import parse_endpoint
 from openstack_docker.engine import Engine
-from tests.common import testbed
+from tests.common import testbed, unique_images
 from tests.functional.nova_docker import fixtures as tb
 
 SERVER = "aaaaaaaa-0000-4000-8000-000000000001"
 BASE = "aaaaaaaa-0000-4000-8000-000000000002"
 ONESHOT = "aaaaaaaa-0000-4000-8000-000000000003"
+UNIQUE = "aaaaaaaa-0000-4000-8000-000000000004"
 DEAD = "unix:///nonexistent/nova-docker-test.sock"
 
 
@@ -223,6 +224,50 @@ class DockerDriverTestCase(test.TestCase):
         self.assertEqual([SERVER], cache.image_ids())
         self.driver.manage_image_cache(self.ctxt, [])
         self.assertEqual([], cache.image_ids())
+
+    def _unique_glance_image(self):
+        """Glance image UNIQUE: a tarball of an image the engine does not have (the
+        testbed's server image plus a unique label); returns its engine image id."""
+        tag = f"nova-docker-test/unique:{os.urandom(4).hex()}"
+        image_id = unique_images.build(self.engine, testbed.image("server"), tag)
+        self.addCleanup(unique_images.remove, self.engine, image_id)
+        path = unique_images.save(self.engine, image_id,
+                                  os.path.join(self.useFixture(fixtures.TempDir()).path,
+                                               "unique.tar"))
+        unique_images.remove(self.engine, image_id)
+        with open(path, "rb") as data:
+            self.glance.create(None, tb.glance_record(UNIQUE, path), data=data)
+        return image_id
+
+    def test_image_cache_task_removes_engine_images_it_brought_once_unused(self):
+        image_id = self._unique_glance_image()
+        server_id = self.engine.api.inspect_image(testbed.image("server"))["Id"]
+        instance = self._spawn(image=UNIQUE)
+        self._spawn()  # the testbed's server image: the engine had it, never removed
+        self.assertEqual([image_id], self.driver._brought.image_ids(self.engine))
+        self.flags(remove_unused_base_images=True,
+                   remove_unused_original_minimum_age_seconds=0, group="image_cache")
+        self.driver.manage_image_cache(self.ctxt, [instance])
+        self.assertTrue(unique_images.present(self.engine, image_id))  # in use
+        self.driver.power_off(instance, timeout=0)
+        self.driver.manage_image_cache(self.ctxt, [instance])
+        self.assertTrue(unique_images.present(self.engine, image_id))  # stopped: in use
+        self.driver.destroy(self.ctxt, instance, network_model.NetworkInfo([]))
+        self.flags(remove_unused_base_images=False, group="image_cache")
+        self.driver.manage_image_cache(self.ctxt, [])
+        self.assertTrue(unique_images.present(self.engine, image_id))
+        self.flags(remove_unused_base_images=True,
+                   remove_unused_original_minimum_age_seconds=3600, group="image_cache")
+        self.driver.manage_image_cache(self.ctxt, [])  # used minutes ago
+        self.assertTrue(unique_images.present(self.engine, image_id))
+        self.flags(remove_unused_original_minimum_age_seconds=0, group="image_cache")
+        self.driver.manage_image_cache(self.ctxt, [])
+        self.assertFalse(unique_images.present(self.engine, image_id))
+        self.assertEqual([], self.driver._brought.image_ids(self.engine))
+        self.assertTrue(unique_images.present(self.engine, server_id))
+        # Booting it again loads it again.
+        instance = self._spawn(image=UNIQUE)
+        self.assertEqual(image_id, self._container(instance)["Image"])
 
     def test_image_cache_task_removes_containers_of_instances_not_here(self):
         self.flags(orphan_grace_seconds=0, group="docker")
