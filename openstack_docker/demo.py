@@ -61,7 +61,7 @@ def run_demo(engine, images):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--endpoint", default=DEFAULT_URL, help="Docker engine endpoint")
-    parser.add_argument("--images", default="127.0.0.1:5000/testbed",
+    parser.add_argument("--images", default="127.0.0.1:5050/testbed",
                         help="where the testbed images are (tools/testbed up builds them)")
     args = parser.parse_args(argv)
     try:

@@ -5,7 +5,8 @@ venv. Every service runs as a plain process (no systemd, no container for the se
 themselves) so that a developer's machine and CI set it up the same way, without internet:
 
 - a Docker engine on /var/run/docker.sock (reused when one already answers there),
-- a Docker registry (distribution) on 127.0.0.1:5000,
+- a Docker registry (distribution) on 127.0.0.1:5050, its own (Debian's docker-registry
+  unit listens on :5000 and is never used or started by the testbed),
 - Glance on 127.0.0.1:9292 (gunicorn, no Keystone, sqlite, file store),
 - small busybox images built locally and pushed to that registry,
 - on demand, extra Docker engines, each in a network namespace of its own.
@@ -50,7 +51,9 @@ RUN = STATE / "run"
 STATE_FILE = STATE / "testbed.json"
 
 DOCKER_URL = "unix:///var/run/docker.sock"
-REGISTRY = "127.0.0.1:5000"
+# Not 5000: that is where Debian's docker-registry service listens once the package is
+# installed on a host with systemd; the testbed must never adopt it (another config, storage).
+REGISTRY = "127.0.0.1:5050"
 GLANCE_URL = "http://127.0.0.1:9292"
 
 IMAGE_NAMESPACE = f"{REGISTRY}/testbed"
@@ -193,7 +196,11 @@ def http_ok(url: str) -> bool:
 
 @dataclass
 class Service:
-    """A daemon of the testbed: how to tell it answers, how to start it, where it logs."""
+    """A daemon of the testbed: how to tell it answers, how to start it, where it logs.
+
+    ``adopt``: whether a daemon found answering in its place, not started by the testbed,
+    may serve (the machine's Docker engine may); otherwise that is an error, never adopted.
+    """
 
     name: str
     program: str
@@ -201,6 +208,7 @@ class Service:
     answers: Callable[[], bool]
     start: Callable[[Service], subprocess.Popen]
     timeout: float
+    adopt: bool = False
 
     @property
     def log(self) -> Path:
@@ -224,7 +232,7 @@ def start_dockerd(svc: Service) -> subprocess.Popen:
 def start_registry(svc: Service) -> subprocess.Popen:
     """docker-registry with its storage under STATE; it has no pidfile option: we write one."""
     config = render("registry.yml", STATE / "registry" / "config.yml",
-                     root=STATE / "registry" / "data")
+                     root=STATE / "registry" / "data", address=REGISTRY)
     proc = spawn(["docker-registry", "serve", str(config)], svc.log)
     svc.pidfile.write_text(f"{proc.pid}\n")
     return proc
@@ -250,7 +258,7 @@ def start_glance(svc: Service) -> subprocess.Popen:
 
 SERVICES = [
     Service("dockerd", "dockerd", DOCKER_URL, lambda: docker_answers(DOCKER_URL),
-            start_dockerd, 60),
+            start_dockerd, 60, adopt=True),
     Service("registry", "docker-registry", REGISTRY, lambda: http_ok(f"http://{REGISTRY}/v2/"),
             start_registry, 30),
     Service("glance", "gunicorn", GLANCE_URL, lambda: http_ok(f"{GLANCE_URL}/v2/images"),
@@ -269,13 +277,22 @@ def render(template: str, target: Path, **values: object) -> Path:
 
 
 def ensure_service(svc: Service) -> None:
-    """Start svc unless something already answers in its place (then it is left alone)."""
+    """Start svc unless it runs already; a foreign daemon in its place is adopted only if
+    svc allows it. Ours running but not answering where it should (a testbed of an older
+    version, another address) is restarted."""
+    pid = svc.pid()
     if svc.answers():
+        if pid is None and not svc.adopt:
+            raise TestbedError(f"{svc.where} is served by a process the testbed did not start; "
+                               f"stop it or free that address for the testbed's {svc.name}")
         print(f"{svc.name}: up at {svc.where}")
         return
-    if svc.pid():
-        wait_until(svc.answers, svc.name, svc.timeout, log=svc.log)
-        return
+    if pid:
+        with contextlib.suppress(TestbedError):
+            wait_until(svc.answers, svc.name, min(svc.timeout, 10), log=svc.log)
+            return
+        print(f"{svc.name}: ours (pid {pid}) does not answer at {svc.where}: restarting")
+        stop_pid(pid)
     for directory in (RUN, LOGS):
         directory.mkdir(parents=True, exist_ok=True)
     svc.pidfile.unlink(missing_ok=True)  # stale: dockerd and gunicorn refuse to start over one

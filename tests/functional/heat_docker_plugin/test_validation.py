@@ -19,7 +19,7 @@ class TestValidation(base.HeatStackTestCase):
 
     def validate(self, resource_type="DockerInc::Docker::Container", **props):
         if resource_type.endswith("Container"):
-            props.setdefault("image", "127.0.0.1:5000/testbed/sleeper:latest")
+            props.setdefault("image", "127.0.0.1:5050/testbed/sleeper:latest")
         stk = self.stack({"heat_template_version": "2018-08-31",
                           "resources": {"r": {"type": resource_type, "properties": props}}})
         return stk.validate()
