@@ -9,6 +9,7 @@ import contextlib
 
 import docker.errors
 import requests.exceptions
+import urllib3.exceptions
 
 
 class DockerLayerError(Exception):
@@ -22,6 +23,15 @@ class DockerLayerError(Exception):
 
 class EngineUnreachable(DockerLayerError):
     """The engine did not answer: wrong endpoint, daemon down, TLS refused, timeout."""
+
+
+class EngineTimeout(EngineUnreachable):
+    """The engine did not answer within the timeout: waits that may legitimately time
+    out (a container that keeps running) tell it from a dead engine."""
+
+
+class NotOwned(DockerLayerError):
+    """The object exists but was not created by this owner: the layer leaves it alone."""
 
 
 class APIVersionUnsupported(DockerLayerError):
@@ -79,6 +89,15 @@ def _not_found_class(message):
     return NotFound
 
 
+def _read_timed_out(exc):
+    """requests reports a read timeout as ReadTimeout over TCP, but as a ConnectionError
+    wrapping urllib3's ReadTimeoutError over the docker SDK's unix socket adapter."""
+    if isinstance(exc, requests.exceptions.ReadTimeout | urllib3.exceptions.ReadTimeoutError):
+        return True
+    return isinstance(exc, requests.exceptions.ConnectionError) and any(
+        isinstance(arg, urllib3.exceptions.ReadTimeoutError) for arg in exc.args)
+
+
 def translate(exc):
     """Return the layer's exception for a docker SDK or requests exception."""
     if isinstance(exc, DockerLayerError):
@@ -104,6 +123,8 @@ def translate(exc):
         return EngineError(message, message)
     if isinstance(exc, docker.errors.TLSParameterError):
         return InvalidSpec("tls", str(exc))
+    if _read_timed_out(exc):
+        return EngineTimeout(f"Docker engine did not answer in time: {exc}", str(exc))
     if isinstance(exc, docker.errors.DockerException | requests.exceptions.RequestException):
         return EngineUnreachable(f"Docker engine unreachable: {exc}", str(exc))
     if isinstance(exc, ConnectionError | TimeoutError):

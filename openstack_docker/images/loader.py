@@ -136,14 +136,14 @@ class ImageLoader:
         """The engine's id of ``reference`` (id, name or digest), or None."""
         try:
             with errors.translated():
-                return self.engine.api.inspect_image(reference)["Id"]
+                return self.engine._client.inspect_image(reference)["Id"]
         except errors.NotFound:
             return None
 
     def _load(self, path, expected_id):
         LOG.info("Loading %s into %s", path, self.engine)
         with errors.translated(), open(path, "rb") as handle:
-            for message in self.engine.api.load_image(handle):
+            for message in self.engine._client.load_image(handle):
                 if isinstance(message, dict) and message.get("error"):
                     raise errors.EngineError(f"loading {path} failed: {message['error']}")
         image_id = self.present(expected_id)
@@ -174,7 +174,7 @@ class ImageLoader:
     def _pull(self, repository, tag, reference):
         LOG.info("Pulling %s:%s into %s", repository, tag, self.engine)
         with errors.translated():
-            for message in self.engine.api.pull(repository, tag=tag, stream=True,
+            for message in self.engine._client.pull(repository, tag=tag, stream=True,
                                                 decode=True):
                 if isinstance(message, dict) and message.get("error"):
                     raise errors.ImageMissing(

@@ -10,7 +10,7 @@ from heat.tests import common, utils
 from oslo_config import cfg
 
 from heat_docker_plugin import connection
-from heat_docker_plugin.plugin import docker_resources
+from heat_docker_plugin.plugin import container_resources
 from openstack_docker import labels
 from openstack_docker.endpoint import parse_endpoint
 from openstack_docker.engine import Engine
@@ -31,7 +31,7 @@ def setup_heat(test):
     scheduler.ENABLE_SLEEP = True  # poll the real engine at Heat's real pace
     connection.options()
     env = resources.global_env()
-    for type_name, cls in docker_resources.resource_mapping().items():
+    for type_name, cls in container_resources.resource_mapping().items():
         env.register_class(type_name, cls)
     test.prefix = "hd" + uuid.uuid4().hex[:8]
 
