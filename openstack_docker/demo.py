@@ -25,7 +25,7 @@ def run_demo(engine, images):
     volume = f"demo-shared-{suffix}"
     created = []
     try:
-        _step(f"engine {engine.endpoint}, API {engine.api_version}")
+        _step(f"engine {engine.endpoint}, API {engine.negotiated_version}")
         engine.create_volume(volume, labels={"demo": "true"})
         _step(f"named volume {volume} created")
         server = engine.run(ContainerSpec(

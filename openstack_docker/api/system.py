@@ -16,7 +16,7 @@ class SystemMixin:
         return self._client.info()
 
     @property
-    def api_version(self):
+    def negotiated_version(self):
         """The API version negotiated with the engine (connects on first use)."""
         with errors.translated():
             return self._client.api_version

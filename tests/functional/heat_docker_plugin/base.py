@@ -75,6 +75,9 @@ class HeatDockerTestCase(HeatStackTestCase):
         self.policy(endpoint=testbed.docker_url())
         self.engine = Engine(parse_endpoint(testbed.docker_url()), owner="test")
         self.addCleanup(self.engine.close)
+        # Heat's own owner: what the tests do behind Heat's back (kill, update, remove).
+        self.heat_engine = Engine(parse_endpoint(testbed.docker_url()), owner="heat")
+        self.addCleanup(self.heat_engine.close)
         self.addCleanup(self.remove_leftovers)
 
     def create(self, template, **kw):
@@ -85,27 +88,22 @@ class HeatDockerTestCase(HeatStackTestCase):
         return stk
 
     def inspect(self, container_id):
-        return self.engine.api.inspect_container(container_id)
+        return self.engine.inspect_container(container_id)
 
     def heat_objects(self):
         """Containers, networks and volumes Heat created for this test's stacks."""
-        api = self.engine.api
-        owner = {"label": [f"{labels.OWNER}=heat"]}
-
         def ours(obj_labels):
             return (obj_labels or {}).get(labels.RESOURCE_ID, "").startswith(self.prefix)
 
-        return ([c["Id"] for c in api.containers(all=True, filters=owner)
-                 if ours(c["Labels"])],
-                [n["Id"] for n in api.networks(filters=owner) if ours(n["Labels"])],
-                [v["Name"] for v in api.volumes(filters=owner)["Volumes"] or []
-                 if ours(v["Labels"])])
+        return ([c["Id"] for c in self.heat_engine.list_containers() if ours(c["Labels"])],
+                [n["Id"] for n in self.heat_engine.list_networks() if ours(n["Labels"])],
+                [v["Name"] for v in self.heat_engine.list_volumes() if ours(v["Labels"])])
 
     def remove_leftovers(self):
         containers, networks, volumes = self.heat_objects()
         for container_id in containers:
-            self.engine.api.remove_container(container_id, force=True, v=True)
+            self.heat_engine.remove_container(container_id, timeout=0)
         for network_id in networks:
-            self.engine.api.remove_network(network_id)
+            self.heat_engine.remove_network(network_id)
         for volume in volumes:
-            self.engine.api.remove_volume(volume, force=True)
+            self.heat_engine.remove_volume(volume)

@@ -77,7 +77,7 @@ class DockerNovaAPITestCase(tb.DockerAPITestBase):
         """A Glance image without data pointing at testbed image ``name`` by digest, as
         the registry bridge makes them."""
         reference = testbed.image(name)
-        repo_digest = self.engine.api.inspect_image(reference)["RepoDigests"][0]
+        repo_digest = self.engine.inspect_image(reference)["RepoDigests"][0]
         image = self.glance_client.images.create(
             name=f"nova-docker-test-ref-{name}", container_format="docker",
             disk_format="raw", docker_reference_only="true", docker_reference=reference,
@@ -130,7 +130,7 @@ class DockerNovaAPITestCase(tb.DockerAPITestBase):
     def _remove_image(self, image_id):
         try:
             with errors.translated():
-                self.engine.api.remove_image(image_id)
+                self.engine.remove_image(image_id)
         except errors.NotFound:
             pass
 

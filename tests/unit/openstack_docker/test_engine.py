@@ -9,20 +9,9 @@ import requests
 from openstack_docker import errors, labels
 from openstack_docker.endpoint import parse_endpoint
 from openstack_docker.engine import Engine, NotOwned
-from tests.common.sdk import errors as sdk_errors
+from tests.common.sdk import api_error as _api_error
 
 OURS, THEIRS = "a" * 64, "b" * 64
-
-
-class _Response:
-    def __init__(self, status):
-        self.status_code = status
-        self.reason = "reason"
-        self.url = "http://engine/x"
-
-
-def _api_error(status, message):
-    return sdk_errors.APIError("x", _Response(status), explanation=message)
 
 
 @pytest.fixture

@@ -4,26 +4,15 @@ import pytest
 import requests
 
 from openstack_docker import errors
+from tests.common.sdk import api_error as _api_error
 from tests.common.sdk import errors as sdk_errors
 from tests.common.sdk import transport_errors
-
-
-class _Response:
-    def __init__(self, status):
-        self.status_code = status
-        self.reason = "reason"
-        self.url = "http://engine/x"
-
-
-def _api_error(status, message):
-    return sdk_errors.APIError("x", _Response(status), explanation=message)
 
 
 @pytest.mark.parametrize("exc, expected", [
     (_api_error(404, "No such container: abc"), errors.ContainerNotFound),
     (_api_error(404, "No such image: a:b"), errors.ImageMissing),
-    (sdk_errors.ImageNotFound("x", _Response(404), explanation="no such image"),
-     errors.ImageMissing),
+    (_api_error(404, "no such image", sdk_errors.ImageNotFound), errors.ImageMissing),
     (_api_error(404, "network n not found"), errors.NotFound),
     (_api_error(409, "Conflict. The container name is already in use"), errors.Conflict),
     (_api_error(500, "manifest for 127.0.0.1:5000/a:b not found"), errors.ImageMissing),
