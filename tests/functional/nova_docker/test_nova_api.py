@@ -3,6 +3,7 @@ compute in-process on sqlite) with the Docker driver on the real engine and the
 testbed's real Glance: Nova's GlanceFixture is replaced by Nova's real Glance client."""
 
 import base64
+import contextlib
 import time
 
 from nova.tests.functional.api import client as api_client
@@ -128,11 +129,8 @@ class DockerNovaAPITestCase(tb.DockerAPITestBase):
             time.sleep(0.2)
 
     def _remove_image(self, image_id):
-        try:
-            with errors.translated():
-                self.engine.remove_image(image_id)
-        except errors.NotFound:
-            pass
+        with contextlib.suppress(errors.NotFound):
+            self.engine.remove_image(image_id)
 
     def _fault(self, server):
         return self.api.get_server(server["id"]).get("fault", {}).get("message", "")

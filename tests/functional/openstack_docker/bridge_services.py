@@ -7,6 +7,7 @@ free loopback ports, in their own process groups so that a kill takes exactly th
 """
 
 import configparser
+import contextlib
 import io
 import os
 import signal
@@ -182,10 +183,7 @@ def build_random_image(engine, reference, total_size, layers=1):
 
 def remove_engine_image(engine, image_id):
     """Remove one of the tests' own images (every tag of it) if the engine has it."""
-    try:
-        with errors.translated():
-            for tag in engine.inspect_image(image_id).get("RepoTags") or []:
-                engine.remove_image(tag)
-            engine.remove_image(image_id, force=True)
-    except errors.NotFound:
-        pass
+    with contextlib.suppress(errors.NotFound):
+        for tag in engine.inspect_image(image_id).get("RepoTags") or []:
+            engine.remove_image(tag)
+        engine.remove_image(image_id, force=True)
