@@ -29,7 +29,7 @@ from heat.tests import utils
 from oslo_config import cfg
 
 from heat_docker_plugin import connection
-from heat_docker_plugin.plugin import docker_resources
+from heat_docker_plugin.plugin import container_resources
 from tests.common import testbed
 
 CLIENTS = 9
@@ -71,7 +71,7 @@ def setup_heat():
     connection.options()
     cfg.CONF.set_override("endpoint", testbed.docker_url(), group="docker_plugin")
     env = resources.global_env()
-    for type_name, cls in docker_resources.resource_mapping().items():
+    for type_name, cls in container_resources.resource_mapping().items():
         env.register_class(type_name, cls)
 
 

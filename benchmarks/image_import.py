@@ -74,7 +74,7 @@ def pipeline_import(reference, engine, glance):
     elapsed, _, _ = _run_measured(["/bin/bash", "-c", command])
     for image in glance.find(name=name):
         glance.delete(image["id"])
-    engine.api.remove_image(reference)
+    engine.remove_image(reference)
     return elapsed
 
 

@@ -8,11 +8,11 @@ Run: PYTHONPATH=. /root/dev/bin/python benchmarks/nova_list.py
 import statistics
 import tempfile
 import time
-from unittest import mock
 
 from benchmarks.nova_common import make_driver, make_instance, report
 from nova_docker import spec as specs
 from tests.common import testbed
+from tests.common.engine_calls import count_calls, sdk_client
 
 COUNT = 500
 RUNS = 20
@@ -22,14 +22,14 @@ HOST = "bench-list"
 def main():
     driver = make_driver(HOST, tempfile.mkdtemp())
     engine = driver.engine
-    image_id = engine.api.inspect_image(testbed.image("sleeper"))["Id"]
+    image_id = engine.inspect_image(testbed.image("sleeper"))["Id"]
     try:
         for number in range(1, COUNT + 1):
             instance = make_instance(number)
             engine.create_container(specs.build(instance, {}, image_id, {}, HOST),
                                     name=specs.container_name(instance),
                                     resource_id=instance.uuid)
-        with mock.patch.object(engine.api, "send", wraps=engine.api.send) as send:
+        with count_calls(engine, "send") as send:
             assert len(driver.list_instances()) == COUNT
         listed, baseline = [], []
         for _ in range(RUNS):
@@ -37,12 +37,12 @@ def main():
             driver.list_instances()
             listed.append(time.perf_counter() - start)
             start = time.perf_counter()
-            engine.api.containers(all=True)
+            sdk_client(engine).containers(all=True)
             baseline.append(time.perf_counter() - start)
     finally:
         for container in engine.list_containers(
                 all=True, filters={"label": f"{specs.HOST_LABEL}={HOST}"}):
-            engine.api.remove_container(container["Id"], force=True)
+            engine.remove_container(container["Id"], timeout=0)
     print(f"engine API calls per list_instances: {send.call_count}")
     print(f"list_instances median {statistics.median(listed) * 1000:.1f} ms, "
           f"containers(all=True) median {statistics.median(baseline) * 1000:.1f} ms")

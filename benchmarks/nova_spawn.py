@@ -21,6 +21,7 @@ from benchmarks.nova_common import make_driver, make_instance, report
 from nova import objects
 from nova_docker import spec as specs
 from tests.common import testbed
+from tests.common.engine_calls import sdk_client
 
 RUNS = 20
 HOST = "bench-spawn"
@@ -56,7 +57,7 @@ def _calls(api):
 def main(check_seconds):
     state_dir = tempfile.mkdtemp()
     driver = make_driver(HOST, state_dir, spawn_check_seconds=check_seconds)
-    api = driver.engine.api
+    api = sdk_client(driver.engine)  # the baseline: the bare SDK, as a client would use it
     image_id = api.inspect_image(testbed.image("server"))["Id"]
     driver._glance = _Glance(api, state_dir)
     # Untimed: the driver verifies the image once (download, checksum, content id);

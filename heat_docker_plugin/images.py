@@ -1,9 +1,6 @@
 """Making a container's image present according to its pull policy."""
 
-import docker.auth
-import docker.utils
-
-from openstack_docker import errors
+from openstack_docker import errors, parsing
 
 _AUTH_WORDS = ("unauthorized", "authentication required", "no basic auth credentials",
                "denied", "incorrect username or password")
@@ -36,11 +33,11 @@ def ensure_image(engine, image, policy, username=None, password=None):
                 f"image {image} is not present and image_pull_policy is never",
                 "pull it first, or set image_pull_policy to ifnotpresent")
     auth = {"username": username, "password": password or ""} if username else None
-    repository, _ = docker.utils.parse_repository_tag(image)
+    repository, _ = parsing.repository_tag(image)
     try:
         digest = engine.pull(image, auth_config=auth)
     except (errors.EngineError, errors.ImageMissing) as exc:
-        raise type(exc)(_pull_failure(image, repository, username,
+        raise type(exc)(_pull_failure(image, username,
                                       exc.explanation or exc.message),
                         exc.explanation) from exc
     image_id = engine.image_id(f"{repository}@{digest}")
@@ -49,14 +46,14 @@ def ensure_image(engine, image, policy, username=None, password=None):
     return image_id
 
 
-def _pull_failure(image, repository, username, engine_message):
+def _pull_failure(image, username, engine_message):
     """The engine's reason, plus which registry and which properties to look at.
 
     The engine's own words can be bare ("unauthorized: authentication required"), or, for a
     registry it may also try over plain HTTP, about the HTTP retry ("connection reset by
     peer") rather than the refusal that caused it.
     """
-    registry, _ = docker.auth.resolve_repository_name(repository)
+    registry = parsing.registry_of(image)
     refused = any(word in engine_message.lower() for word in _AUTH_WORDS)
     if username and refused:
         hint = (f"registry {registry} refused user {username!r}: check registry_username "

@@ -41,8 +41,7 @@ def _require_ours(prop, kind, name, object_labels, stack_id):
 
 def _inspect(prop, kind, name, inspect):
     try:
-        with errors.translated():
-            return inspect(name)
+        return inspect(name)
     except errors.NotFound:
         raise ReferenceRefused(f"{prop}: {kind} {name!r} does not exist (declare it as a "
                                f"DockerInc::Docker::{kind.capitalize()} of this stack and "
@@ -57,7 +56,7 @@ def _is_default_bridge(info):
 def checked_network(engine, name, stack_id):
     """The inspect data of a network the stack may join: its own, or the engine's
     default bridge (where every container without ``networks`` is anyway)."""
-    info = _inspect("networks", "network", name, engine.api.inspect_network)
+    info = _inspect("networks", "network", name, engine.inspect_network)
     if not _is_default_bridge(info):
         _require_ours("networks", "network", name, info.get("Labels"), stack_id)
     return info
@@ -70,7 +69,7 @@ def _network_reference(info):
 
 
 def _container_id(prop, engine, name, stack_id):
-    info = _inspect(prop, "container", name, engine.api.inspect_container)
+    info = _inspect(prop, "container", name, engine.inspect_container)
     _require_ours(prop, "container", name, info["Config"].get("Labels"), stack_id)
     return info["Id"]
 
@@ -85,7 +84,7 @@ def resolve(engine, spec, stack_id):
             checked_network(engine, attachment.network, stack_id))
     checked_mounts = []
     for volume, target, read_only in spec.mounts:
-        info = _inspect("mounts", "volume", volume, engine.api.inspect_volume)
+        info = _inspect("mounts", "volume", volume, engine.inspect_volume)
         _require_ours("mounts", "volume", volume, info.get("Labels"), stack_id)
         checked_mounts.append((info["Name"], target, read_only))
     spec.mounts = checked_mounts

@@ -13,8 +13,6 @@ import shutil
 import time
 
 import nova.conf
-import requests.exceptions
-import urllib3.exceptions
 from nova.compute import task_states
 from nova.image import glance
 from nova.objects import diagnostics as diagnostics_obj
@@ -95,11 +93,10 @@ class DockerDriver(driver.ComputeDriver):
 
     @contextlib.contextmanager
     def _engine_errors(self, instance=None):
-        """Run engine calls (SDK calls too): their errors become the Nova exceptions the
-        compute manager knows, other Docker-layer errors pass as they are."""
+        """Run engine calls: their errors become the Nova exceptions the compute manager
+        knows, other Docker-layer errors pass as they are."""
         try:
-            with errors.translated():
-                yield
+            yield
         except errors.EngineUnreachable as exc:
             raise EngineUnavailable(endpoint=self.engine.endpoint, host=CONF.host,
                                     reason=exc.explanation or exc) from exc
@@ -308,7 +305,7 @@ class DockerDriver(driver.ComputeDriver):
         plugged gets the same answer, whatever the window.
         """
         with self._engine_errors():
-            self.engine.api.start(container_id)
+            self.engine.start(container_id)
         started = time.monotonic()
         try:
             network.plug_vifs(self.engine, container_id, instance, network_info)
@@ -340,12 +337,10 @@ class DockerDriver(driver.ComputeDriver):
         seconds, else None (it still runs)."""
         with self._engine_errors():
             try:
-                return self.engine.api.wait(container_id, timeout=timeout,
-                                            condition="not-running")
-            except requests.exceptions.RequestException as exc:
-                if _read_timed_out(exc):
-                    return None
-                raise
+                return self.engine.wait(container_id, timeout=timeout,
+                                        condition="not-running")
+            except errors.EngineTimeout:
+                return None
 
     def _discard(self, instance, container_id, network_info):
         """Remove what a failed spawn created; with a dead engine, remember it for later."""
@@ -413,14 +408,14 @@ class DockerDriver(driver.ComputeDriver):
         if not info["State"].get("Paused"):
             return False
         with self._engine_errors(instance):
-            self.engine.api.unpause(info["Id"])
+            self.engine.unpause(info["Id"])
         return True
 
     def _stop(self, instance, timeout):
         info = self._inspect(instance)
         self._unpause(instance, info)  # a frozen process cannot receive the signal
         with self._engine_errors(instance):
-            self.engine.api.stop(info["Id"], timeout=timeout)
+            self.engine.stop(info["Id"], timeout=timeout)
 
     def _power_on(self, instance, network_info):
         info = self._inspect(instance)
@@ -461,7 +456,7 @@ class DockerDriver(driver.ComputeDriver):
         info = self._inspect(instance)
         if info["State"].get("Running") and not info["State"].get("Paused"):
             with self._engine_errors(instance):
-                self.engine.api.pause(info["Id"])
+                self.engine.pause(info["Id"])
 
     def unpause(self, instance):
         self._unpause(instance, self._inspect(instance))
@@ -514,7 +509,7 @@ class DockerDriver(driver.ComputeDriver):
     def _stats(self, instance):
         info = self._inspect(instance)
         with self._engine_errors(instance):
-            return info, self.engine.api.stats(info["Id"], stream=False)
+            return info, self.engine.stats(info["Id"])
 
     def get_diagnostics(self, instance):
         info, stats = self._stats(instance)
@@ -605,13 +600,6 @@ def _about_storage_opt(message):
     lowered = message.lower()
     return any(word in lowered for word in ("storage-opt", "storage_opt", "storageopt",
                                             "quota"))
-
-
-def _read_timed_out(exc):
-    """requests reports a read timeout as ReadTimeout over TCP, but as a ConnectionError
-    wrapping urllib3's ReadTimeoutError over the docker SDK's unix socket adapter."""
-    return isinstance(exc, requests.exceptions.ReadTimeout) or any(
-        isinstance(arg, urllib3.exceptions.ReadTimeoutError) for arg in exc.args)
 
 
 def _cpu_time(stats):

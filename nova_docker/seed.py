@@ -18,7 +18,6 @@ import os
 import tarfile
 import time
 
-from openstack_docker import errors
 from openstack_docker.errors import InvalidSpec
 
 
@@ -86,6 +85,4 @@ def install(engine, container_id, instance, injected_files, seed_dir):
     files = files_for(instance, injected_files, seed_dir)
     if not files:
         return
-    data = _archive(files)
-    with errors.translated():
-        engine.api.put_archive(container_id, "/", data)
+    engine.put_archive(container_id, "/", _archive(files))

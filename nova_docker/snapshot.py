@@ -59,21 +59,17 @@ def snapshot_metadata(current, image_id):
 
 def commit(engine, container_id, instance_uuid):
     """Commit the container to an untagged image and return its id."""
-    with errors.translated():
-        return engine.api.commit(
-            container_id, message=f"nova snapshot of instance {instance_uuid}")["Id"]
+    return engine.commit(container_id, message=f"nova snapshot of instance {instance_uuid}")
 
 
 def stream(engine, image_id):
     """A file-like reader of ``docker save IMAGE_ID``."""
-    with errors.translated():
-        return ChunkReader(engine.api.get_image(image_id))
+    return ChunkReader(engine.save_image(image_id))
 
 
 def discard(engine, image_id):
     """Remove the committed image; a failure only leaves an untagged image, so log it."""
     try:
-        with errors.translated():
-            engine.api.remove_image(image_id, force=False, noprune=False)
+        engine.remove_image(image_id)
     except errors.DockerLayerError as exc:
         LOG.warning("Could not remove snapshot image %s from the engine: %s", image_id, exc)

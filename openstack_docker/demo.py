@@ -25,7 +25,7 @@ def run_demo(engine, images):
     volume = f"demo-shared-{suffix}"
     created = []
     try:
-        _step(f"engine {engine.endpoint}, API {engine.api.api_version}")
+        _step(f"engine {engine.endpoint}, API {engine.negotiated_version}")
         engine.create_volume(volume, labels={"demo": "true"})
         _step(f"named volume {volume} created")
         server = engine.run(ContainerSpec(
@@ -46,7 +46,7 @@ def run_demo(engine, images):
                                  "echo \"server says: $(wget -q -O- http://web:8080/)\""],
         ), name=f"demo-client-{suffix}")
         created.append(client)
-        engine.api.wait(client, timeout=60)
+        engine.wait(client, timeout=60)
         output = engine.logs(client)
         _step("client output:")
         print(output, end="", flush=True)

@@ -1,8 +1,8 @@
 """A small exception hierarchy for everything the Docker layer reports.
 
-docker SDK and requests exceptions are translated here, once (:func:`translated`), so
-callers (Nova driver, Heat resources, magnum_lite) catch a handful of meaningful types and
-still see the engine's own message.
+docker SDK and requests exceptions are translated here, once, so callers (Nova driver,
+Heat resources, magnum_lite) catch a handful of meaningful types and still see the
+engine's own message.
 """
 
 import contextlib
@@ -19,6 +19,15 @@ class DockerLayerError(Exception):
 
 class EngineUnreachable(DockerLayerError):
     """The engine did not answer: wrong endpoint, daemon down, TLS refused, timeout."""
+
+
+class EngineTimeout(EngineUnreachable):
+    """The engine did not answer within the timeout: waits that may legitimately time
+    out (a container that keeps running) tell it from a dead engine."""
+
+
+class NotOwned(DockerLayerError):
+    """The object exists but was not created by this owner: the layer leaves it alone."""
 
 
 class APIVersionUnsupported(DockerLayerError):
@@ -76,10 +85,22 @@ def _not_found_class(message):
     return NotFound
 
 
+def _read_timed_out(exc):
+    """requests reports a read timeout as ReadTimeout over TCP, but as a ConnectionError
+    wrapping urllib3's ReadTimeoutError over the docker SDK's unix socket adapter."""
+    import requests.exceptions
+    import urllib3.exceptions
+
+    if isinstance(exc, requests.exceptions.ReadTimeout | urllib3.exceptions.ReadTimeoutError):
+        return True
+    return isinstance(exc, requests.exceptions.ConnectionError) and any(
+        isinstance(arg, urllib3.exceptions.ReadTimeoutError) for arg in exc.args)
+
+
 def translate(exc):
     """Return the layer's exception for a docker SDK or requests exception."""
-    # Imported here, not at the top: the hierarchy above serves code that never talks to an
-    # engine (glance-docker), which must not pay for loading the SDK.
+    # Imported here, not at the top: the hierarchy above also serves code that never talks
+    # to an engine (glance-docker), which must not pay for loading the SDK.
     import docker.errors
     import requests.exceptions
 
@@ -106,6 +127,8 @@ def translate(exc):
         return EngineError(message, message)
     if isinstance(exc, docker.errors.TLSParameterError):
         return InvalidSpec("tls", str(exc))
+    if _read_timed_out(exc):
+        return EngineTimeout(f"Docker engine did not answer in time: {exc}", str(exc))
     if isinstance(exc, docker.errors.DockerException | requests.exceptions.RequestException):
         return EngineUnreachable(f"Docker engine unreachable: {exc}", str(exc))
     if isinstance(exc, ConnectionError | TimeoutError):

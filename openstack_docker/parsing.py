@@ -9,6 +9,7 @@ import ipaddress
 import posixpath
 import re
 
+import docker.auth
 import docker.errors
 import docker.utils
 
@@ -400,3 +401,14 @@ def mac_address(value):
         raise InvalidSpec("mac_address", f"{value!r} is not a MAC address",
                           "use six hex pairs separated by ':'")
     return value.lower()
+
+
+def repository_tag(reference):
+    """``(repository, tag or None)`` of an image reference, split as the engine does
+    (a digest stays with the repository side)."""
+    return docker.utils.parse_repository_tag(reference)
+
+
+def registry_of(reference):
+    """The registry host an image reference names (``docker.io`` by default)."""
+    return docker.auth.resolve_repository_name(repository_tag(reference)[0])[0]

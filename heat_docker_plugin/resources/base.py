@@ -108,8 +108,7 @@ class EngineObject(DockerResource):
         return self.properties["name"], labels
 
     def _inspect(self):
-        with errors.translated():
-            return getattr(self.engine().api, f"inspect_{self.KIND}")(self.resource_id)
+        return getattr(self.engine(), f"inspect_{self.KIND}")(self.resource_id)
 
     def handle_delete(self):
         if self.resource_id:

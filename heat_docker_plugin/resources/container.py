@@ -18,6 +18,7 @@ Life cycle choices (see doc/heat.md):
   deletes fine.
 """
 
+import contextlib
 import time
 
 from heat.common import exception
@@ -142,11 +143,8 @@ class DockerContainer(base.DockerResource):
             return creating, None, None
         if state.get("Running") and not state.get("Paused"):
             stop_signal = self.properties[S.STOP_SIGNAL] or "SIGTERM"
-            try:
-                with errors.translated():
-                    engine.api.kill(self.resource_id, signal=stop_signal)
-            except (errors.ContainerNotFound, errors.Conflict):
-                pass
+            with contextlib.suppress(errors.ContainerNotFound, errors.Conflict):
+                engine.kill(self.resource_id, signal=stop_signal)
         grace = self.properties[S.STOP_TIMEOUT]
         grace = DEFAULT_STOP_TIMEOUT if grace is None else grace
         return creating, self.resource_id, time.monotonic() + grace
@@ -195,13 +193,11 @@ class DockerContainer(base.DockerResource):
         spec = self._spec(props)
         # Networks are checked first, so a refused one changes nothing.
         networks = self._wanted_networks(engine, spec) if S.NETWORKS in prop_diff else None
-        with errors.translated():
-            if S.NAME in prop_diff:
-                engine.api.rename(self.resource_id,
-                                  props[S.NAME] or self.physical_resource_name())
-            self._update_resources(engine, spec, prop_diff)
-            if networks is not None:
-                self._update_networks(engine, networks)
+        if S.NAME in prop_diff:
+            engine.rename(self.resource_id, props[S.NAME] or self.physical_resource_name())
+        self._update_resources(engine, spec, prop_diff)
+        if networks is not None:
+            self._update_networks(engine, networks)
 
     def _update_resources(self, engine, spec, prop_diff):
         changes = {}
@@ -219,7 +215,7 @@ class DockerContainer(base.DockerResource):
         if S.RESTART_POLICY in prop_diff:
             changes["restart_policy"] = spec.restart_policy or {"Name": "no"}
         if changes:
-            engine.api.update_container(self.resource_id, **changes)
+            engine.update_container(self.resource_id, **changes)
 
     def _wanted_networks(self, engine, spec):
         """{network id: attachment} of the spec, each checked to belong to the stack."""
@@ -237,12 +233,12 @@ class DockerContainer(base.DockerResource):
             attachment = wanted.get(network_id)
             if attachment is None or not set(attachment.aliases) <= set(net["aliases"]) \
                     or (attachment.ipv4_address or net["ip"]) != net["ip"]:
-                engine.api.disconnect_container_from_network(self.resource_id, network_id)
+                engine.disconnect_network(self.resource_id, network_id)
                 current[network_id] = None
         for network_id, attachment in wanted.items():
             if current.get(network_id) is None:
-                engine.api.connect_container_to_network(
-                    self.resource_id, network_id, aliases=attachment.aliases or None,
+                engine.connect_network(
+                    self.resource_id, network_id, aliases=attachment.aliases,
                     ipv4_address=attachment.ipv4_address)
 
     # -- replacement ------------------------------------------------------------
@@ -260,8 +256,7 @@ class DockerContainer(base.DockerResource):
     def _rename(self, new_name):
         engine = self.engine()
         try:
-            with errors.translated():
-                engine.api.rename(self.resource_id, new_name)
+            engine.rename(self.resource_id, new_name)
         except errors.ContainerNotFound:
             pass
         except errors.Conflict as exc:
@@ -274,14 +269,12 @@ class DockerContainer(base.DockerResource):
         engine = self.engine()
         state = engine.inspect_container(self.resource_id)["State"]
         if state.get("Running") and not state.get("Paused"):
-            with errors.translated():
-                engine.api.pause(self.resource_id)
+            engine.pause(self.resource_id)
 
     def handle_resume(self):
         engine = self.engine()
         if engine.inspect_container(self.resource_id)["State"].get("Paused"):
-            with errors.translated():
-                engine.api.unpause(self.resource_id)
+            engine.unpause(self.resource_id)
 
     def handle_check(self):
         try:

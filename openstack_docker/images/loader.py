@@ -22,12 +22,11 @@ digest); :meth:`ImageLoader.known` hands it back without an engine call; the cal
 :meth:`ImageLoader.forget` when the engine turns out to have lost the image.
 """
 
-import logging
 import re
 
-import docker.utils
+from oslo_log import log as logging
 
-from openstack_docker import errors
+from openstack_docker import errors, parsing
 from openstack_docker.images import nameless, properties, tarball
 from openstack_docker.images.cache import Checksum
 
@@ -138,10 +137,7 @@ class ImageLoader:
 
     def _load(self, path, expected_id):
         LOG.info("Loading %s into %s", path, self.engine)
-        with errors.translated():
-            for message in self.engine.api.load_image(nameless.stream(path)):
-                if isinstance(message, dict) and message.get("error"):
-                    raise errors.EngineError(f"loading {path} failed: {message['error']}")
+        self.engine.load_image(nameless.stream(path))
         image_id = self.present(expected_id)
         if image_id is None:
             raise errors.ImageMissing(
@@ -156,7 +152,7 @@ class ImageLoader:
             raise errors.InvalidSpec(
                 properties.REFERENCE, f"image {image.get('id')} is reference-only but "
                 "names no docker_reference", "set docker_reference=REGISTRY/REPO:TAG")
-        repository, _ = docker.utils.parse_repository_tag(reference)
+        repository, _ = parsing.repository_tag(reference)
         digest = props.get(properties.MANIFEST_DIGEST)
         if not (digest and self.present(f"{repository}@{digest}")):
             LOG.info("Pulling %s into %s", reference, self.engine)

@@ -48,8 +48,7 @@ def engine_key(engine):
     with _engine_keys_guard:
         key = _engine_keys.get(engine)
     if key is None:
-        with errors.translated():
-            daemon_id = engine.api.info().get("ID")
+        daemon_id = engine.info().get("ID")
         key = _UNSAFE.sub("-", daemon_id or f"url-{engine.endpoint.url}")
         with _engine_keys_guard:
             _engine_keys[engine] = key
@@ -80,8 +79,7 @@ class BroughtImages:
         whatever path ``ensure`` takes (load, pull, nothing), an id that was listed is not
         this layer's to remove.
         """
-        with errors.translated():
-            before = set(engine.api.images(all=True, quiet=True))
+        before = set(engine.list_image_ids())
         image_id = ensure()
         if image_id and image_id not in before:
             self.record(engine, image_id)
@@ -130,8 +128,7 @@ class BroughtImages:
         recorded = self.image_ids(engine)
         if not recorded:
             return []  # no engine call on hosts where this layer brought nothing
-        with errors.translated():
-            in_use = {summary.get("ImageID") for summary in engine.api.containers(all=True)}
+        in_use = engine.images_in_use()
         removed = []
         for image_id in recorded:
             path = self._path(engine, image_id)
@@ -159,8 +156,7 @@ def _remove(engine, image_id, path, age):
     An image already gone loses its record; one the engine refuses to remove keeps it.
     """
     try:
-        with errors.translated():
-            engine.api.remove_image(image_id, force=False, noprune=False)
+        engine.remove_image(image_id)
     except errors.NotFound:
         LOG.info("Image %s is no longer in %s: its record is dropped", image_id, engine)
         removed = False

@@ -34,6 +34,7 @@ import jwt
 import requests
 
 from openstack_docker import errors
+from tests.common.engine_calls import sdk_client
 from tests.functional.openstack_docker.bridge_services import free_port, random_layer
 
 DOCKER_CERTS = Path(os.environ.get("DOCKER_CERTS_DIR", "/etc/docker/certs.d"))
@@ -170,8 +171,7 @@ class PrivateRegistry:
 
     def push_copy(self, engine, source, repository, tag):
         """Push the engine's ``source`` image as ``address/repository:tag``; returns its id."""
-        with errors.translated():
-            engine.api.tag(source, f"{self.address}/{repository}", tag)
+        engine.tag_image(source, f"{self.address}/{repository}:{tag}")
         return self._push(engine, repository, tag)
 
     def push_random(self, engine, repository, tag, size=1 << 20):
@@ -181,24 +181,19 @@ class PrivateRegistry:
         really has to unpack the layer it got from the registry.
         """
         with errors.translated():
-            engine.api.import_image_from_data(random_layer(size),
-                                              repository=f"{self.address}/{repository}",
-                                              tag=tag)
+            sdk_client(engine).import_image_from_data(
+                random_layer(size), repository=f"{self.address}/{repository}", tag=tag)
         return self._push(engine, repository, tag)
 
     def _push(self, engine, repository, tag):
         """Push ``address/repository:tag`` with the first user's credentials, then untag it
         locally so that only the registry holds that name."""
-        target = f"{self.address}/{repository}"
-        with errors.translated():
-            try:
-                for message in engine.api.push(target, tag=tag, auth_config=self.auth_config,
-                                               stream=True, decode=True):
-                    if message.get("error"):
-                        raise errors.EngineError(f"push of {target}:{tag}: {message['error']}")
-                return engine.api.inspect_image(f"{target}:{tag}")["Id"]
-            finally:
-                engine.api.remove_image(f"{target}:{tag}")
+        target = f"{self.address}/{repository}:{tag}"
+        try:
+            engine.push(target, auth_config=self.auth_config)
+            return engine.inspect_image(target)["Id"]
+        finally:
+            engine.remove_image(target)
 
 
 def _htpasswd(users):

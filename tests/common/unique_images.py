@@ -11,6 +11,7 @@ import tarfile
 import uuid
 
 from openstack_docker import errors
+from tests.common.engine_calls import sdk_client
 
 LABEL = "org.openstack-docker.test.unique"
 
@@ -25,17 +26,17 @@ def build(engine, base, tag):
         tar.addfile(info, io.BytesIO(dockerfile))
     context.seek(0)
     with errors.translated():
-        for message in engine.api.build(fileobj=context, custom_context=True, tag=tag,
+        for message in sdk_client(engine).build(fileobj=context, custom_context=True, tag=tag,
                                         rm=True, forcerm=True, pull=False, decode=True):
             if message.get("error"):
                 raise errors.EngineError(f"build of {tag}: {message['error']}")
-        return engine.api.inspect_image(tag)["Id"]
+        return engine.image_id(tag)
 
 
 def save(engine, image_id, path):
     """``docker save`` of ``image_id`` (by id: the tarball names no tag) into ``path``."""
     with errors.translated(), open(path, "wb") as handle:
-        for chunk in engine.api.get_image(image_id):
+        for chunk in engine.save_image(image_id):
             handle.write(chunk)
     return path
 
@@ -43,7 +44,7 @@ def save(engine, image_id, path):
 def present(engine, image_id):
     try:
         with errors.translated():
-            engine.api.inspect_image(image_id)
+            engine.inspect_image(image_id)
     except errors.NotFound:
         return False
     return True
@@ -53,19 +54,19 @@ def remove(engine, image_id):
     """Remove a test's own image: its containers (any owner: all are the test's), its tags
     and the image; nothing if it is gone already."""
     with errors.translated():
-        for container in engine.api.containers(all=True, filters={"ancestor": image_id}):
-            engine.api.remove_container(container["Id"], force=True, v=True)
+        for container in sdk_client(engine).containers(all=True, filters={"ancestor": image_id}):
+            sdk_client(engine).remove_container(container["Id"], force=True, v=True)
     with contextlib.suppress(errors.NotFound), errors.translated():
-        for tag in engine.api.inspect_image(image_id).get("RepoTags") or []:
-            engine.api.remove_image(tag)
-        engine.api.remove_image(image_id, force=True)
+        for tag in engine.inspect_image(image_id).get("RepoTags") or []:
+            engine.remove_image(tag)
+        engine.remove_image(image_id, force=True)
 
 
 def push(engine, reference):
     """Push ``reference`` (``REGISTRY/REPOSITORY:TAG``) to its (open) registry."""
     repository, tag = reference.rsplit(":", 1)
     with errors.translated():
-        for message in engine.api.push(repository, tag=tag, stream=True, decode=True):
+        for message in sdk_client(engine).push(repository, tag=tag, stream=True, decode=True):
             if message.get("error"):
                 raise errors.EngineError(f"push of {reference}: {message['error']}")
 

@@ -11,7 +11,7 @@ from heat.tests import common, utils
 from oslo_config import cfg
 
 from heat_docker_plugin import connection
-from heat_docker_plugin.plugin import docker_resources
+from heat_docker_plugin.plugin import container_resources
 from openstack_docker import labels
 from openstack_docker.endpoint import parse_endpoint
 from openstack_docker.engine import Engine
@@ -32,7 +32,7 @@ def setup_heat(test):
     scheduler.ENABLE_SLEEP = True  # poll the real engine at Heat's real pace
     connection.options()
     env = resources.global_env()
-    for type_name, cls in docker_resources.resource_mapping().items():
+    for type_name, cls in container_resources.resource_mapping().items():
         env.register_class(type_name, cls)
     test.prefix = "hd" + uuid.uuid4().hex[:8]
 
@@ -77,6 +77,9 @@ class HeatDockerTestCase(HeatStackTestCase):
                     image_record_dir=self.useFixture(fixtures.TempDir()).path)
         self.engine = Engine(parse_endpoint(testbed.docker_url()), owner="test")
         self.addCleanup(self.engine.close)
+        # Heat's own owner: what the tests do behind Heat's back (kill, update, remove).
+        self.heat_engine = Engine(parse_endpoint(testbed.docker_url()), owner="heat")
+        self.addCleanup(self.heat_engine.close)
         self.addCleanup(self.remove_leftovers)
 
     def create(self, template, **kw):
@@ -87,27 +90,22 @@ class HeatDockerTestCase(HeatStackTestCase):
         return stk
 
     def inspect(self, container_id):
-        return self.engine.api.inspect_container(container_id)
+        return self.engine.inspect_container(container_id)
 
     def heat_objects(self):
         """Containers, networks and volumes Heat created for this test's stacks."""
-        api = self.engine.api
-        owner = {"label": [f"{labels.OWNER}=heat"]}
-
         def ours(obj_labels):
             return (obj_labels or {}).get(labels.RESOURCE_ID, "").startswith(self.prefix)
 
-        return ([c["Id"] for c in api.containers(all=True, filters=owner)
-                 if ours(c["Labels"])],
-                [n["Id"] for n in api.networks(filters=owner) if ours(n["Labels"])],
-                [v["Name"] for v in api.volumes(filters=owner)["Volumes"] or []
-                 if ours(v["Labels"])])
+        return ([c["Id"] for c in self.heat_engine.list_containers() if ours(c["Labels"])],
+                [n["Id"] for n in self.heat_engine.list_networks() if ours(n["Labels"])],
+                [v["Name"] for v in self.heat_engine.list_volumes() if ours(v["Labels"])])
 
     def remove_leftovers(self):
         containers, networks, volumes = self.heat_objects()
         for container_id in containers:
-            self.engine.api.remove_container(container_id, force=True, v=True)
+            self.heat_engine.remove_container(container_id, timeout=0)
         for network_id in networks:
-            self.engine.api.remove_network(network_id)
+            self.heat_engine.remove_network(network_id)
         for volume in volumes:
-            self.engine.api.remove_volume(volume, force=True)
+            self.heat_engine.remove_volume(volume)

@@ -49,15 +49,16 @@ class AppTestCase(base.HeatDockerTestCase):
 
     def assert_app_works(self, stk, port):
         client_id, server_id = stk["client"].resource_id, stk["server"].resource_id
-        code, out = self.engine.exec_run(client_id, ["sh", "-c", 'wget -qO- "$SERVER_URL"'])
+        code, out = self.heat_engine.exec_run(client_id,
+                                              ["sh", "-c", 'wget -qO- "$SERVER_URL"'])
         self.assertEqual((0, SERVER_OK), (code, out.strip()))
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as answer:
             self.assertEqual(SERVER_OK, answer.read().decode().strip())
-        code, out = self.engine.exec_run(server_id, ["sh", "-c", "echo shared > /data/x"])
+        code, out = self.heat_engine.exec_run(server_id, ["sh", "-c", "echo shared > /data/x"])
         self.assertEqual(0, code, out)
         self.assertEqual((0, "shared"), tuple(
             v.strip() if isinstance(v, str) else v
-            for v in self.engine.exec_run(client_id, ["cat", "/data/x"])))
+            for v in self.heat_engine.exec_run(client_id, ["cat", "/data/x"])))
         self.assertEqual(str(port), stk["server"].FnGetAtt("network_tcp_ports"))
 
     def delete_and_assert_clean(self, stk):
@@ -127,7 +128,7 @@ class TestLifecycle(AppTestCase):
                           host["RestartPolicy"]["Name"]))
         self.assertTrue(info["State"]["Running"])
         # live state: what the engine really has, even when changed behind Heat's back
-        self.engine.api.update_container(before, cpu_shares=300)
+        self.heat_engine.update_container(before, cpu_shares=300)
         live = stk["one"].get_live_state(stk["one"].properties)
         self.assertEqual(300, live["cpu_shares"])
         self.assertEqual(128 * 2**20, live["memory"])
@@ -177,19 +178,18 @@ class TestLifecycle(AppTestCase):
         self.assertFalse(self.inspect(cid)["State"]["Paused"])
         stk.check()
         self.assertEqual((stk.CHECK, stk.COMPLETE), stk.state, stk.status_reason)
-        self.engine.api.kill(cid)  # behind Heat's back
+        self.heat_engine.kill(cid)  # behind Heat's back
         stk.check()
         self.assertEqual((stk.CHECK, stk.FAILED), stk.state)
         self.assertIn("status", stk["one"].status_reason)
 
     def test_delete_of_stopped_or_vanished_container_succeeds(self):
         stk = self.create(self.single())
-        self.engine.api.kill(stk["one"].resource_id)
+        self.heat_engine.kill(stk["one"].resource_id)
         stk.delete()
         self.assertEqual((stk.DELETE, stk.COMPLETE), stk.state, stk.status_reason)
         stk2 = self.create(self.single(name=f"{self.prefix}-two"), name=self.prefix + "b")
-        self.engine.api.remove_container(stk2["one"].resource_id,
-                                         force=True)
+        self.heat_engine.remove_container(stk2["one"].resource_id, timeout=0)
         stk2.delete()
         self.assertEqual((stk2.DELETE, stk2.COMPLETE), stk2.state, stk2.status_reason)
 

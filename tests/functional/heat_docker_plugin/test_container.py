@@ -113,9 +113,8 @@ class TestEveryProperty(base.HeatDockerTestCase):
         self.assertEqual("SIGINT", config["StopSignal"])
         self.assertEqual(1, config["StopTimeout"])
         # the volumes_from and the link really work inside the container
-        code, out = self.engine.exec_run(res.resource_id, ["sh", "-c", "ls -d /shared && "
-                                                           "getent hosts tgt || "
-                                                           "grep tgt /etc/hosts"])
+        code, out = self.heat_engine.exec_run(res.resource_id, [
+            "sh", "-c", "ls -d /shared && getent hosts tgt || grep tgt /etc/hosts"])
         self.assertEqual(0, code, out)
         # attributes: text logs, published port, addresses
         tcp = res.FnGetAtt("network_tcp_ports")

@@ -72,8 +72,8 @@ class TestConvergenceApp(ConvergenceTestCase):
         with urllib.request.urlopen(url, timeout=5) as answer:
             self.assertEqual(test_app.SERVER_OK, answer.read().decode().strip())
         stk = self.heat.load(identity)
-        code, out = self.engine.exec_run(stk["client"].resource_id,
-                                         ["sh", "-c", 'wget -qO- "$SERVER_URL"'])
+        code, out = self.heat_engine.exec_run(stk["client"].resource_id,
+                                              ["sh", "-c", 'wget -qO- "$SERVER_URL"'])
         self.assertEqual((0, test_app.SERVER_OK), (code, out.strip()))
         self.heat.run("stack_check", identity)
         self.assert_state(identity, "CHECK")
@@ -136,7 +136,7 @@ class TestConvergenceReality(ConvergenceTestCase):
         template = self.single()
         identity = self.create(template)
         killed = self.heat.load(identity)["one"].resource_id
-        self.engine.api.kill(killed)
+        self.heat_engine.kill(killed)
         self.heat.run("stack_check", identity)
         stk = self.assert_state(identity, "CHECK", "FAILED")
         self.assertIn("container status is exited", stk.status_reason)
@@ -149,8 +149,8 @@ class TestConvergenceReality(ConvergenceTestCase):
         template = self.single(memory=64 * MIB, cpu_shares=512)
         identity = self.create(template)
         cid = self.heat.load(identity)["one"].resource_id
-        self.engine.api.update_container(cid, mem_limit=32 * MIB, memswap_limit=64 * MIB,
-                                         cpu_shares=100)
+        self.heat_engine.update_container(cid, mem_limit=32 * MIB, memswap_limit=64 * MIB,
+                                          cpu_shares=100)
         stk = self.heat.load(identity)
         live = stk["one"].get_live_state(stk["one"].properties)
         self.assertEqual((32 * MIB, 100), (live["memory"], live["cpu_shares"]))
@@ -170,7 +170,7 @@ class TestConvergenceReality(ConvergenceTestCase):
         identity = self.create(template)
         stk = self.heat.load(identity)
         killed, job = stk["one"].resource_id, stk["job"].resource_id
-        self.engine.api.kill(killed)
+        self.heat_engine.kill(killed)
         self.heat.update(identity, template)  # without --converge Heat trusts its DB
         self.assertEqual(killed, self.heat.load(identity)["one"].resource_id)
         self.heat.update(identity, template, converge=True)
@@ -182,7 +182,7 @@ class TestConvergenceReality(ConvergenceTestCase):
         template = self.single()
         identity = self.create(template)
         removed = self.heat.load(identity)["one"].resource_id
-        self.engine.api.remove_container(removed, force=True)
+        self.heat_engine.remove_container(removed, timeout=0)
         self.heat.update(identity, template, converge=True)
         self.assert_replaced(identity, removed)
         self.assert_deleted_clean(identity)

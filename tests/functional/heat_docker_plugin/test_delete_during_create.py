@@ -64,8 +64,8 @@ def gated_image(test):
     image = base.image("sleeper").replace(testbed.registry(), f"127.0.0.1:{proxy.port}")
 
     def untag():
-        with contextlib.suppress(errors.NotFound), errors.translated():
-            test.engine.api.remove_image(image)
+        with contextlib.suppress(errors.NotFound):
+            test.engine.remove_image(image)
 
     test.addCleanup(untag)
     return proxy, image
@@ -77,8 +77,7 @@ def assert_no_late_container(test, image):
 
     def image_present():
         try:
-            with errors.translated():
-                test.engine.api.inspect_image(image)
+            test.engine.inspect_image(image)
         except errors.NotFound:
             return False
         return True

@@ -63,7 +63,7 @@ class TestImageGC(base.HeatDockerTestCase):
 
     def test_image_the_engine_had_is_never_removed(self):
         self.policy(remove_unused_images_after=0)
-        sleeper = self.engine.api.inspect_image(base.image("sleeper"))["Id"]
+        sleeper = self.engine.image_id(base.image("sleeper"))
         self.create(self.template(base.image("sleeper"))).delete()
         self.assertEqual([], self.recorded())
-        self.assertEqual(sleeper, self.engine.api.inspect_image(base.image("sleeper"))["Id"])
+        self.assertEqual(sleeper, self.engine.image_id(base.image("sleeper")))

@@ -44,7 +44,7 @@ class TestStackIsolation(base.HeatDockerTestCase):
 
     def test_everything_carries_the_stack_label(self):
         other = self.other_stack()
-        api = self.engine.api
+        api = self.engine
         found = [api.inspect_container(other["secret"].resource_id)["Config"]["Labels"],
                  api.inspect_network(other["net"].resource_id)["Labels"],
                  api.inspect_volume(other["vol"].resource_id)["Labels"]]
@@ -65,7 +65,6 @@ class TestStackIsolation(base.HeatDockerTestCase):
                 self.assert_refused(props, prop)
 
     def test_objects_heat_did_not_create_are_refused(self):
-        api = self.engine.api
         name = f"{self.prefix}-foreign"
         network = self.engine.create_network(name, resource_id=name)  # owner "test"
         self.addCleanup(self.engine.remove_network, network)
@@ -73,14 +72,14 @@ class TestStackIsolation(base.HeatDockerTestCase):
         self.addCleanup(self.engine.remove_volume, volume)
         self.assert_refused({"networks": [{"network": name}]}, "networks")
         self.assert_refused({"mounts": [{"volume": name, "target": "/x"}]}, "mounts")
-        self.assertEqual(0, len(api.inspect_network(network)["Containers"]))
+        self.assertEqual(0, len(self.engine.inspect_network(network)["Containers"]))
 
     def test_a_missing_volume_is_refused_not_created(self):
         name = f"{self.prefix}-nosuchvolume"
         self.assert_refused({"mounts": [{"volume": name, "target": "/x"}]}, "mounts",
                             "does not exist")
-        with self.assertRaises(errors.NotFound), errors.translated():
-            self.engine.api.inspect_volume(name)
+        with self.assertRaises(errors.NotFound):
+            self.engine.inspect_volume(name)
 
     def test_own_objects_and_the_default_bridge_are_fine(self):
         p = self.prefix
@@ -100,9 +99,9 @@ class TestStackIsolation(base.HeatDockerTestCase):
                                         {"network": {"get_resource": "net"}}],
                            "mounts": [{"volume": {"get_resource": "vol"},
                                        "target": "/data"}]}}}})
-        code, out = self.engine.exec_run(stk["second"].resource_id,
-                                         ["sh", "-c", "ls -d /anon /data && "
-                                                      "grep -w first /etc/hosts"])
+        code, out = self.heat_engine.exec_run(stk["second"].resource_id,
+                                       ["sh", "-c", "ls -d /anon /data && "
+                                                    "grep -w first /etc/hosts"])
         self.assertEqual(0, code, out)
         networks = self.inspect(stk["second"].resource_id)["NetworkSettings"]["Networks"]
         self.assertEqual({"bridge", stk["net"].FnGetAtt("name")}, set(networks))

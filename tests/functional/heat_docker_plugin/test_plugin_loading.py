@@ -33,7 +33,7 @@ class TestPluginLoading(common.HeatTestCase):
 
     def test_console_script_prints_a_directory_with_one_module(self):
         directory = self.plugin_dir()
-        self.assertEqual(["docker_resources.py"],
+        self.assertEqual(["container_resources.py"],
                          sorted(f for f in os.listdir(directory) if f.endswith(".py")))
 
     def test_heat_plugin_manager_loads_the_resources(self):

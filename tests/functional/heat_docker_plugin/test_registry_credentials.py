@@ -53,8 +53,8 @@ class TestBasicAuthOverTLS(base.HeatDockerTestCase):
 
     def untag_pulled(self):
         """Remove the tag a pull made (only the tag: the image is the testbed's sleeper)."""
-        with contextlib.suppress(errors.NotFound), errors.translated():
-            self.engine.api.remove_image(self.reference)
+        with contextlib.suppress(errors.NotFound):
+            self.engine.remove_image(self.reference)
 
     def template(self, **credentials):
         return {
@@ -75,8 +75,8 @@ class TestBasicAuthOverTLS(base.HeatDockerTestCase):
         for text in (self.registry.address, *expected):
             self.assertIn(text, stk.status_reason)
         self.assertEqual(([], [], []), self.heat_objects())
-        with self.assertRaises(errors.NotFound), errors.translated():
-            self.engine.api.inspect_image(self.reference)
+        with self.assertRaises(errors.NotFound):
+            self.engine.inspect_image(self.reference)
 
     def test_credentials_pull_the_image_and_the_container_runs(self):
         stk = self.create(self.with_password(),
@@ -86,7 +86,7 @@ class TestBasicAuthOverTLS(base.HeatDockerTestCase):
         # Run by the id the pull resolved to, not by the name (doc/image-names.md).
         self.assertEqual(self.image_id, info["Config"]["Image"])
         self.assertEqual(self.image_id, info["Image"])
-        self.assertEqual(self.image_id, self.engine.api.inspect_image(self.reference)["Id"])
+        self.assertEqual(self.image_id, self.engine.inspect_image(self.reference)["Id"])
         if self.registry.token_service:  # the engine got its token with these credentials
             self.assertIn((self.registry.credentials[0], [f"repository:{REPOSITORY}:pull"]),
                           self.registry.token_service.issued)

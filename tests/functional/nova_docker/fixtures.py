@@ -36,7 +36,7 @@ def saved_image(name):
     """Path of a ``docker save`` tarball of testbed image ``name`` (made once a process)."""
     path = os.path.join(_TARBALLS, f"{name}.tar")
     with open(path, "wb") as handle:
-        for chunk in engine().api.get_image(testbed.image(name)):
+        for chunk in engine().save_image(testbed.image(name)):
             handle.write(chunk)
     return path
 

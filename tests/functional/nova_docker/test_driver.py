@@ -22,6 +22,7 @@ from openstack_docker import errors
 from openstack_docker.endpoint import parse_endpoint
 from openstack_docker.engine import Engine
 from tests.common import testbed, unique_images
+from tests.common.engine_calls import count_calls
 from tests.functional.nova_docker import fixtures as tb
 
 SERVER = "aaaaaaaa-0000-4000-8000-000000000001"
@@ -146,8 +147,7 @@ class DockerDriverTestCase(test.TestCase):
                          self.driver.get_console_output(self.ctxt, instance))
 
     def test_image_loaded_only_when_absent_and_cached_by_glance_id(self):
-        load = mock.patch.object(self.engine.api, "load_image",
-                                 wraps=self.engine.api.load_image)
+        load = count_calls(self.engine, "load_image")
         download = mock.patch.object(self.driver._glance, "download",
                                      wraps=self.driver._glance.download)
         with load as loads, download as downloads:
@@ -159,7 +159,7 @@ class DockerDriverTestCase(test.TestCase):
     def test_docker_image_id_naming_another_engine_image_is_not_booted(self):
         # The owner of the base image claims it is the server image the engine holds
         # (another tenant's, say): by id or by tag, nothing boots from that image.
-        server_id = self.engine.api.inspect_image(testbed.image("server"))["Id"]
+        server_id = self.engine.inspect_image(testbed.image("server"))["Id"]
         for claim in (server_id, testbed.image("server")):
             self.glance.update(self.ctxt, BASE, {"properties": {"docker_image_id": claim}})
             instance = self._instance()
@@ -169,7 +169,7 @@ class DockerDriverTestCase(test.TestCase):
             self.assertEqual([], self._containers_of(instance))
 
     def test_docker_image_id_of_the_data_boots_after_verifying_it(self):
-        image_id = self.engine.api.inspect_image(testbed.image("server"))["Id"]
+        image_id = self.engine.inspect_image(testbed.image("server"))["Id"]
         self.glance.update(self.ctxt, SERVER, {"properties": {"docker_image_id": image_id}})
         with mock.patch.object(self.driver._glance, "download",
                                wraps=self.driver._glance.download) as downloads:
@@ -241,7 +241,7 @@ class DockerDriverTestCase(test.TestCase):
 
     def test_image_cache_task_removes_engine_images_it_brought_once_unused(self):
         image_id = self._unique_glance_image()
-        server_id = self.engine.api.inspect_image(testbed.image("server"))["Id"]
+        server_id = self.engine.image_id(testbed.image("server"))
         instance = self._spawn(image=UNIQUE)
         self._spawn()  # the testbed's server image: the engine had it, never removed
         self.assertEqual([image_id], self.driver._brought.image_ids(self.engine))
@@ -290,7 +290,7 @@ class DockerDriverTestCase(test.TestCase):
 
     def test_spawn_of_a_known_image_is_create_start_and_exit_watch(self):
         self._spawn()  # the driver now knows the image's engine id
-        with mock.patch.object(self.engine.api, "send", wraps=self.engine.api.send) as send:
+        with count_calls(self.engine, "send") as send:
             self._spawn()
         self.assertEqual(["POST", "POST", "POST"],
                          [call.args[0].method for call in send.call_args_list])
@@ -309,7 +309,7 @@ class DockerDriverTestCase(test.TestCase):
 
     def test_reference_only_image_is_pulled(self):
         reference = testbed.image("hello")
-        digest = self.engine.api.inspect_image(reference)["RepoDigests"][0].split("@")[1]
+        digest = self.engine.inspect_image(reference)["RepoDigests"][0].split("@")[1]
         self.glance.create(None, {
             "id": "aaaaaaaa-0000-4000-8000-000000000009", "name": "ref-only",
             "status": "active", "container_format": "docker", "disk_format": "raw",
@@ -388,7 +388,7 @@ class DockerDriverTestCase(test.TestCase):
         real_plug = network.plug_vifs
 
         def plug_after_exit(engine, container_id, *args):
-            engine.api.wait(container_id, timeout=30)
+            engine.wait(container_id, timeout=30)
             return real_plug(engine, container_id, *args)
 
         instance = self._instance()
@@ -464,12 +464,12 @@ class DockerDriverTestCase(test.TestCase):
         self.glance.update(self.ctxt, BASE, {"properties": {
             "os_command_line": "sh -c 'sleep 0.5; exit 7'"}})
         instance = self._spawn(image=BASE)
-        self.engine.api.wait(self._container(instance)["Id"], timeout=10)
+        self.engine.wait(self._container(instance)["Id"], timeout=10)
         self.assertEqual(power_state.CRASHED, self._state(instance))
 
     def test_resume_state_on_host_boot_restarts_stopped_container(self):
         instance = self._spawn()
-        self.engine.api.kill(self._container(instance)["Id"])  # as an engine restart does
+        self.engine.kill(self._container(instance)["Id"])  # as an engine restart does
         self.assertNotEqual(power_state.RUNNING, self._state(instance))
         self.driver.resume_state_on_host_boot(self.ctxt, instance,
                                               network_model.NetworkInfo([]), None)
@@ -477,8 +477,7 @@ class DockerDriverTestCase(test.TestCase):
 
     def test_list_instances_is_one_engine_call(self):
         instance = self._spawn()
-        with mock.patch.object(self.engine.api, "send",
-                               wraps=self.engine.api.send) as send:
+        with count_calls(self.engine, "send") as send:
             names = self.driver.list_instances()
             uuids = self.driver.list_instance_uuids()
         self.assertEqual(2, send.call_count)
@@ -545,10 +544,10 @@ class DockerDriverTestCase(test.TestCase):
         self.driver.destroy(self.ctxt, instance, network_model.NetworkInfo([]))
 
     def _remove_image(self, image_id):
-        for container in self.engine.api.containers(all=True, filters={"ancestor": image_id}):
+        for container in self.engine.list_containers(filters={"ancestor": image_id}):
             self.engine.remove_container(container["Id"], timeout=0)
-        with contextlib.suppress(errors.NotFound), errors.translated():
-            self.engine.api.remove_image(image_id)
+        with contextlib.suppress(errors.NotFound):
+            self.engine.remove_image(image_id)
 
     def test_snapshot_of_missing_instance(self):
         self.assertRaises(exception.InstanceNotRunning, self.driver.snapshot, self.ctxt,

@@ -252,7 +252,7 @@ def test_plug_again_after_restart(engine, start, net):
     container_id = start("server")
     vif = net.vif(41)
     network.plug_vifs(engine, container_id, None, [vif])
-    engine.api.restart(container_id, timeout=0)  # new netns: the old veth pair died with it
+    engine.restart(container_id, timeout=0)  # new netns: the old veth pair died with it
     wait_for(lambda: engine.inspect_container(container_id)["State"]["Running"],
              what="container running again")
     network.plug_vifs(engine, container_id, None, [vif])
@@ -263,7 +263,7 @@ def test_plug_again_after_restart(engine, start, net):
 
 def test_stopped_container_is_refused(engine, start, net):
     container_id = start("server")
-    engine.api.stop(container_id, timeout=0)
+    engine.stop(container_id, timeout=0)
     vif = net.vif(51)
     with pytest.raises(errors.ContainerNotRunning, match="not running"):
         network.plug_vifs(engine, container_id, None, [vif])

@@ -3,6 +3,7 @@ compute in-process on sqlite) with the Docker driver on the real engine and the
 testbed's real Glance: Nova's GlanceFixture is replaced by Nova's real Glance client."""
 
 import base64
+import contextlib
 import time
 
 from nova.tests.functional.api import client as api_client
@@ -77,7 +78,7 @@ class DockerNovaAPITestCase(tb.DockerAPITestBase):
         """A Glance image without data pointing at testbed image ``name`` by digest, as
         the registry bridge makes them."""
         reference = testbed.image(name)
-        repo_digest = self.engine.api.inspect_image(reference)["RepoDigests"][0]
+        repo_digest = self.engine.inspect_image(reference)["RepoDigests"][0]
         image = self.glance_client.images.create(
             name=f"nova-docker-test-ref-{name}", container_format="docker",
             disk_format="raw", docker_reference_only="true", docker_reference=reference,
@@ -128,11 +129,8 @@ class DockerNovaAPITestCase(tb.DockerAPITestBase):
             time.sleep(0.2)
 
     def _remove_image(self, image_id):
-        try:
-            with errors.translated():
-                self.engine.api.remove_image(image_id)
-        except errors.NotFound:
-            pass
+        with contextlib.suppress(errors.NotFound):
+            self.engine.remove_image(image_id)
 
     def _fault(self, server):
         return self.api.get_server(server["id"]).get("fault", {}).get("message", "")

@@ -7,6 +7,7 @@ free loopback ports, in their own process groups so that a kill takes exactly th
 """
 
 import configparser
+import contextlib
 import io
 import os
 import signal
@@ -21,6 +22,7 @@ import requests
 
 from openstack_docker import errors
 from tests.common import testbed
+from tests.common.engine_calls import sdk_client
 
 TESTBED_VENV = Path(testbed.STATE_DIR) / "venv"
 TEMPLATES = Path(__file__).resolve().parents[3] / "tools" / "testbed.d"
@@ -147,7 +149,7 @@ def build_random_image(engine, reference, total_size, layers=1):
     The first layer is an import, the others ``COPY`` steps of a local build (no network).
     The local tags are removed afterwards: only the registry keeps the image.
     """
-    api = engine.api
+    api = sdk_client(engine)  # builds: the layer has no reason to offer them
     repository, tag = reference.rsplit(":", 1)
     per_layer = total_size // layers
     base = f"{repository}:base-{uuid.uuid4().hex[:8]}"
@@ -181,10 +183,7 @@ def build_random_image(engine, reference, total_size, layers=1):
 
 def remove_engine_image(engine, image_id):
     """Remove one of the tests' own images (every tag of it) if the engine has it."""
-    try:
-        with errors.translated():
-            for tag in engine.api.inspect_image(image_id).get("RepoTags") or []:
-                engine.api.remove_image(tag)
-            engine.api.remove_image(image_id, force=True)
-    except errors.NotFound:
-        pass
+    with contextlib.suppress(errors.NotFound):
+        for tag in engine.inspect_image(image_id).get("RepoTags") or []:
+            engine.remove_image(tag)
+        engine.remove_image(image_id, force=True)

@@ -4,7 +4,6 @@ import uuid
 
 import pytest
 
-from openstack_docker import labels
 from openstack_docker.endpoint import parse_endpoint
 from openstack_docker.engine import Engine
 from tests.common import testbed
@@ -17,14 +16,12 @@ def engine():
     """An Engine for the testbed; sweeps everything it owns at the end of the session."""
     engine = Engine(parse_endpoint(testbed.docker_url()), owner=OWNER)
     yield engine
-    api = engine.api
-    selector = labels.owner_filter(OWNER)
-    for container in api.containers(all=True, filters=selector):
-        api.remove_container(container["Id"], force=True, v=True)
-    for network in api.networks(filters=selector):
-        api.remove_network(network["Id"])
-    for volume in api.volumes(filters=selector)["Volumes"] or []:
-        api.remove_volume(volume["Name"], force=True)
+    for container in engine.list_containers():
+        engine.remove_container(container["Id"], timeout=0)
+    for network in engine.list_networks():
+        engine.remove_network(network["Id"])
+    for volume in engine.list_volumes():
+        engine.remove_volume(volume["Name"])
     engine.close()
 
 

@@ -1,6 +1,5 @@
 """Engine behaviour on the real testbed: ownership, clean failures, versions, bad input."""
 
-import docker
 import pytest
 
 from openstack_docker import errors
@@ -8,6 +7,7 @@ from openstack_docker.endpoint import parse_endpoint
 from openstack_docker.engine import Engine, NotOwned
 from openstack_docker.spec import ContainerSpec
 from tests.common import testbed
+from tests.common.engine_calls import sdk_client
 
 SLEEPER = testbed.image("sleeper")
 
@@ -15,7 +15,7 @@ SLEEPER = testbed.image("sleeper")
 @pytest.fixture
 def foreign(engine):
     """A container made straight through the SDK, as an operator would: not ours."""
-    api = engine.api
+    api = sdk_client(engine)
     container = api.create_container(SLEEPER)["Id"]
     yield container
     api.remove_container(container, force=True)
@@ -26,7 +26,7 @@ def _owned_ids(engine):
 
 
 def test_negotiates_a_supported_version(engine):
-    assert docker.utils.version_gte(engine.api.api_version, "1.41")
+    assert tuple(map(int, engine.negotiated_version.split("."))) >= (1, 41)
     engine.ping()
 
 
@@ -40,7 +40,7 @@ def test_labels_mark_ownership_and_listing_sees_only_ours(engine, run, foreign):
 def test_never_touches_what_it_did_not_create(engine, foreign):
     with pytest.raises(NotOwned):
         engine.remove_container(foreign)
-    assert engine.api.inspect_container(foreign)["Id"] == foreign
+    assert engine.inspect_container(foreign)["Id"] == foreign
 
 
 def test_remove_is_idempotent(engine):
@@ -81,14 +81,14 @@ def test_name_conflict(engine, run, unique):
 
 def test_existing_foreign_volume_is_not_adopted(engine, unique):
     name = f"foreign-{unique}"
-    engine.api.create_volume(name)
+    sdk_client(engine).create_volume(name)
     try:
         with pytest.raises(errors.Conflict):
             engine.create_volume(name)
         with pytest.raises(NotOwned):
             engine.remove_volume(name)
     finally:
-        engine.api.remove_volume(name)
+        sdk_client(engine).remove_volume(name)
 
 
 def test_unreachable_engine(tmp_path):
@@ -115,7 +115,7 @@ def test_bad_input_fails_before_any_engine_call(engine, fields, field):
     with pytest.raises(errors.InvalidSpec) as caught:
         dead.run(ContainerSpec(image=SLEEPER, **fields))
     assert caught.value.field == field
-    assert dead._api is None
+    assert dead._sdk is None
     assert _owned_ids(engine) == before
 
 

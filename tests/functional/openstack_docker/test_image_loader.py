@@ -10,7 +10,6 @@ import hashlib
 import threading
 import time
 import uuid
-from unittest import mock
 
 import pytest
 
@@ -20,6 +19,7 @@ from openstack_docker.images.bridge.registry import Registry
 from openstack_docker.images.cache import ChecksumMismatch, ImageCache
 from openstack_docker.images.loader import ImageLoader
 from tests.common import testbed
+from tests.common.engine_calls import count_calls, sdk_client
 from tests.functional.openstack_docker import bridge_services as services
 
 pytestmark = pytest.mark.functional
@@ -43,11 +43,10 @@ def tarball(engine, pushed, tmp_path_factory):
     """Path of a ``docker save`` of the pushed image; the engine no longer has the image."""
     reference, image_id, _ = pushed
     path = tmp_path_factory.mktemp("loader") / "image.tar"
-    with errors.translated():
-        engine.api.pull(reference.rsplit(":", 1)[0], tag=reference.rsplit(":", 1)[1])
-        with open(path, "wb") as handle:
-            for chunk in engine.api.get_image(image_id):
-                handle.write(chunk)
+    engine.pull(reference)
+    with open(path, "wb") as handle:
+        for chunk in engine.save_image(image_id):
+            handle.write(chunk)
     services.remove_engine_image(engine, image_id)
     return path
 
@@ -79,18 +78,14 @@ def loader(engine, pushed, tmp_path):
     services.remove_engine_image(engine, pushed[1])
 
 
-def _counting(api, name):
-    return mock.patch.object(api, name, wraps=getattr(api, name))
-
-
 def test_tarball_loaded_once_then_nothing_to_do(engine, pushed, tarball, loader):
     glance = FakeGlance(tarball)
-    with _counting(engine.api, "load_image") as loads:
+    with count_calls(engine, "load_image") as loads:
         assert loader.ensure(glance.record, glance.download) == pushed[1]
         assert (glance.downloads, loads.call_count) == (1, 1)
         assert loader.ensure(glance.record, glance.download) == pushed[1]
         assert (glance.downloads, loads.call_count) == (1, 1)
-    with _counting(engine.api, "send") as calls:
+    with count_calls(engine, "send") as calls:
         assert loader.known(glance.record) == pushed[1]
     assert calls.call_count == 0
     assert loader.cache.image_ids() == [glance.record["id"]]
@@ -99,7 +94,7 @@ def test_tarball_loaded_once_then_nothing_to_do(engine, pushed, tarball, loader)
 def test_checksum_mismatch_fails_and_caches_nothing(engine, pushed, tarball, loader):
     glance = FakeGlance(tarball)
     glance.record["os_hash_value"] = "0" * 128
-    with _counting(engine.api, "load_image") as loads, \
+    with count_calls(engine, "load_image") as loads, \
             pytest.raises(ChecksumMismatch, match="sha512"):
         loader.ensure(glance.record, glance.download)
     assert loads.call_count == 0
@@ -117,7 +112,7 @@ def test_reference_only_image_is_pulled_from_the_registry(engine, pushed, loader
     def download(fileobj):
         raise AssertionError("a reference-only image has no data to download")
 
-    with _counting(engine.api, "pull") as pulls:
+    with count_calls(engine, "pull") as pulls:
         assert loader.ensure(record, download) == image_id
         assert loader.ensure(record, download) == image_id  # present by digest
     assert pulls.call_count == 1
@@ -135,7 +130,7 @@ def test_reference_to_a_missing_tag_names_it(engine, pushed, loader):
 def test_docker_image_id_never_selects_an_engine_image(engine, tarball, loader):
     """Any image owner writes docker_image_id: naming an image the engine holds (another
     tenant's, by id or by tag) must not hand that image out in place of the data."""
-    present = engine.api.inspect_image(testbed.image("server"))["Id"]
+    present = engine.inspect_image(testbed.image("server"))["Id"]
     by_tag = FakeGlance(tarball, docker_image_id=testbed.image("server"))
     with pytest.raises(errors.InvalidSpec, match="docker_image_id"):
         loader.ensure(by_tag.record, by_tag.download)
@@ -178,7 +173,7 @@ def _in_thread(results, function, *args):
 def test_concurrent_ensures_download_and_load_once(engine, pushed, tarball, loader):
     glance = _SlowGlance(tarball)
     results = []
-    with _counting(engine.api, "load_image") as loads:
+    with count_calls(engine, "load_image") as loads:
         threads = [_in_thread(results, loader.ensure, glance.record, glance.download)
                    for _ in range(2)]
         assert glance.started.wait(30)
@@ -195,7 +190,7 @@ def test_cache_pruning_waits_for_a_load_in_progress(engine, pushed, tarball, loa
     loader.ensure(glance.record, glance.download)  # cached, then lost by the engine
     services.remove_engine_image(engine, pushed[1])
     started, release = threading.Event(), threading.Event()
-    real_load = engine.api.load_image
+    real_load = sdk_client(engine).load_image
 
     def slow_load(data):
         started.set()
@@ -203,7 +198,7 @@ def test_cache_pruning_waits_for_a_load_in_progress(engine, pushed, tarball, loa
         return real_load(data)
 
     loaded, pruned = [], []
-    with mock.patch.object(engine.api, "load_image", side_effect=slow_load):
+    with count_calls(engine, "load_image", side_effect=slow_load):
         loading = _in_thread(loaded, loader.ensure, glance.record, glance.download)
         assert started.wait(30)
         pruning = _in_thread(pruned, loader.cache.prune, set(), 0)

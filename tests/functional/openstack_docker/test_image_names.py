@@ -16,6 +16,7 @@ from openstack_docker import errors
 from openstack_docker.images.cache import ImageCache
 from openstack_docker.images.loader import ImageLoader
 from tests.common import testbed
+from tests.common.engine_calls import sdk_client
 from tests.functional.openstack_docker import bridge_services as services
 from tests.functional.openstack_docker.test_image_loader import FakeGlance
 
@@ -28,10 +29,10 @@ def victim(engine):
     repository, tag = f"{testbed.registry()}/victim-{uuid.uuid4().hex[:8]}/app", "latest"
     original = engine.image_id(testbed.image("hello"))
     with errors.translated():
-        engine.api.tag(original, repository, tag)
+        engine.tag_image(original, f"{repository}:{tag}")
     yield f"{repository}:{tag}", original
     with errors.translated():
-        engine.api.remove_image(f"{repository}:{tag}")
+        engine.remove_image(f"{repository}:{tag}")
 
 
 @pytest.fixture
@@ -39,14 +40,14 @@ def foreign_image(engine, tmp_path):
     """``(id, path of its docker save)`` of a fresh image the engine no longer holds."""
     name = f"openstack-docker-test/foreign-{uuid.uuid4().hex[:8]}"
     with errors.translated():
-        engine.api.import_image_from_data(services.random_layer(4096), repository=name,
+        sdk_client(engine).import_image_from_data(services.random_layer(4096), repository=name,
                                           tag="v1")
         image_id = engine.image_id(f"{name}:v1")
         path = tmp_path / "saved.tar"
         with open(path, "wb") as handle:
-            for chunk in engine.api.get_image(image_id):
+            for chunk in engine.save_image(image_id):
                 handle.write(chunk)
-        engine.api.remove_image(f"{name}:v1")
+        engine.remove_image(f"{name}:v1")
     yield image_id, path
     services.remove_engine_image(engine, image_id)
 
@@ -93,7 +94,7 @@ def test_an_archive_claiming_an_existing_name_does_not_move_it(engine, victim,
     assert loader.ensure(glance.record, glance.download) == image_id
     assert engine.image_id(name) == original
     with errors.translated():
-        assert not engine.api.inspect_image(image_id).get("RepoTags")
+        assert not engine.inspect_image(image_id).get("RepoTags")
 
 
 @pytest.fixture
@@ -116,7 +117,7 @@ def test_a_name_moved_between_pull_and_inspect_does_not_swap_the_image(engine, p
     def pull_then_move(ref, **kwargs):
         digest = real_pull(ref, **kwargs)
         with errors.translated():
-            engine.api.tag(other, *reference.rsplit(":", 1))
+            engine.tag_image(other, reference)
         return digest
 
     glance = FakeGlance.__new__(FakeGlance)
@@ -130,4 +131,4 @@ def test_a_name_moved_between_pull_and_inspect_does_not_swap_the_image(engine, p
         assert engine.image_id(reference) == other  # the tag did move
     finally:
         with errors.translated():
-            engine.api.remove_image(reference)
+            engine.remove_image(reference)

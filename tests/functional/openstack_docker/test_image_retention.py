@@ -14,6 +14,7 @@ from openstack_docker.images.cache import ImageCache
 from openstack_docker.images.loader import ImageLoader
 from openstack_docker.images.retention import BroughtImages
 from tests.common import testbed, unique_images
+from tests.common.engine_calls import sdk_client
 from tests.functional.openstack_docker.test_image_loader import FakeGlance
 
 pytestmark = pytest.mark.functional
@@ -62,22 +63,22 @@ def test_loaded_image_removed_once_its_container_is_gone(engine, loaded):
 def test_stopped_container_of_another_owner_keeps_the_image(engine, loaded):
     records, image_id = loaded
     with errors.translated():
-        container_id = engine.api.create_container(image_id, command=["true"])["Id"]
-        engine.api.start(container_id)
-        engine.api.wait(container_id, timeout=30)
+        container_id = sdk_client(engine).create_container(image_id, command=["true"])["Id"]
+        sdk_client(engine).start(container_id)
+        sdk_client(engine).wait(container_id, timeout=30)
     try:
         assert records.prune(engine, 0) == []
         assert unique_images.present(engine, image_id)
     finally:
         with errors.translated():
-            engine.api.remove_container(container_id, force=True)
+            sdk_client(engine).remove_container(container_id, force=True)
     assert records.prune(engine, 0) == [image_id]
 
 
 def test_image_the_engine_had_is_never_recorded_nor_removed(engine, tmp_path):
     records = BroughtImages(str(tmp_path / "records"))
     base_id = records.track(
-        engine, lambda: engine.api.inspect_image(testbed.image("base"))["Id"])
+        engine, lambda: engine.image_id(testbed.image("base")))
     assert records.image_ids(engine) == []
     assert records.prune(engine, 0) == []
     assert unique_images.present(engine, base_id)
@@ -86,7 +87,7 @@ def test_image_the_engine_had_is_never_recorded_nor_removed(engine, tmp_path):
 def test_image_that_got_a_tag_is_kept_with_its_record(engine, loaded):
     records, image_id = loaded
     with errors.translated():
-        engine.api.tag(image_id, "retention-test/tagged-by-someone", "a")
-        engine.api.tag(image_id, "retention-test/tagged-by-someone-else", "b")
+        engine.tag_image(image_id, "retention-test/tagged-by-someone:a")
+        engine.tag_image(image_id, "retention-test/tagged-by-someone-else:b")
     assert records.prune(engine, 0) == []  # two names: the engine refuses without force
     assert records.image_ids(engine) == [image_id]

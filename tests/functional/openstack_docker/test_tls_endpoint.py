@@ -45,7 +45,7 @@ def test_works_with_client_certificate(tls_engine):
     assert engine.endpoint.tls.verify is True
     container = engine.run(ContainerSpec(image=testbed.image("hello")))
     try:
-        engine.api.wait(container, timeout=30)
+        engine.wait(container, timeout=30)
         assert engine.logs(container) == "hello from testbed\n"
     finally:
         engine.remove_container(container)

@@ -25,14 +25,14 @@ def test_nothing_to_put_makes_no_engine_call():
     engine = mock.Mock()
     seed.install(engine, "cid", _instance(user_data=None), [], SEED)
     assert seed.files_for(_instance(user_data=None), [], SEED) == {}
-    engine.api.put_archive.assert_not_called()
+    engine.put_archive.assert_not_called()
 
 
 def test_user_data_brings_the_nocloud_seed_and_files_go_in_one_archive():
     engine = mock.Mock()
     instance = _instance(user_data=base64.b64encode(b"#cloud-config\n").decode())
     seed.install(engine, "cid", instance, [("/etc/motd", "hi")], SEED)
-    (container, path, data), _ = engine.api.put_archive.call_args
+    (container, path, data), _ = engine.put_archive.call_args
     assert (container, path) == ("cid", "/")
     with tarfile.open(fileobj=io.BytesIO(data)) as archive:
         members = {m.name: archive.extractfile(m).read() for m in archive.getmembers()}

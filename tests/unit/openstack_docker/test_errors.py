@@ -1,35 +1,31 @@
 """SDK errors become the layer's types, keeping the engine's message."""
 
-import docker.errors
 import pytest
 import requests
 
 from openstack_docker import errors
-
-
-class _Response:
-    def __init__(self, status):
-        self.status_code = status
-        self.reason = "reason"
-        self.url = "http://engine/x"
-
-
-def _api_error(status, message):
-    return docker.errors.APIError("x", _Response(status), explanation=message)
+from tests.common.sdk import api_error as _api_error
+from tests.common.sdk import errors as sdk_errors
+from tests.common.sdk import transport_errors
 
 
 @pytest.mark.parametrize("exc, expected", [
     (_api_error(404, "No such container: abc"), errors.ContainerNotFound),
     (_api_error(404, "No such image: a:b"), errors.ImageMissing),
-    (docker.errors.ImageNotFound("x", _Response(404), explanation="no such image"),
-     errors.ImageMissing),
+    (_api_error(404, "no such image", sdk_errors.ImageNotFound), errors.ImageMissing),
     (_api_error(404, "network n not found"), errors.NotFound),
     (_api_error(409, "Conflict. The container name is already in use"), errors.Conflict),
     (_api_error(500, "manifest for 127.0.0.1:5000/a:b not found"), errors.ImageMissing),
     (_api_error(500, "driver failed programming external connectivity"),
      errors.EngineError),
     (requests.exceptions.ConnectionError("refused"), errors.EngineUnreachable),
-    (docker.errors.DockerException("Error while fetching server API version"),
+    # A read timeout over TCP, and over the SDK's unix socket adapter.
+    (requests.exceptions.ReadTimeout("read timed out"), errors.EngineTimeout),
+    (requests.exceptions.ConnectionError(
+        transport_errors.ReadTimeoutError(None, "/wait", "read timed out")),
+     errors.EngineTimeout),
+    (requests.exceptions.ConnectTimeout("connect timed out"), errors.EngineUnreachable),
+    (sdk_errors.DockerException("Error while fetching server API version"),
      errors.EngineUnreachable),
 ])
 def test_translation(exc, expected):
@@ -42,7 +38,7 @@ def test_engine_message_is_kept():
         raise _api_error(409, "name already in use by container 123")
     assert "already in use by container 123" in str(caught.value)
     assert caught.value.explanation == "name already in use by container 123"
-    assert isinstance(caught.value.__cause__, docker.errors.APIError)
+    assert isinstance(caught.value.__cause__, sdk_errors.APIError)
 
 
 def test_unrelated_exceptions_pass_through():

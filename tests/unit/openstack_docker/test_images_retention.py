@@ -4,23 +4,19 @@ import os
 import time
 import types
 
-import docker.errors
 import pytest
-import requests
 
+from openstack_docker import errors
 from openstack_docker.images.retention import BroughtImages
 
 A, B = (f"sha256:{digit * 64}" for digit in "ab")
 
 
-def _api_error(status, message):
-    response = requests.Response()
-    response.status_code = status
-    return docker.errors.APIError(message, response=response, explanation=message)
+class FakeEngine:
+    """Images and containers of one engine, behind the Engine methods retention uses;
+    remove_image refuses as the engine does."""
 
-
-class FakeAPI:
-    """Images and containers of one engine; remove_image behaves like the engine's."""
+    endpoint = types.SimpleNamespace(url="unix:///fake")
 
     def __init__(self, images=(), daemon_id="AAAA:BBBB"):
         self.image_set = set(images)
@@ -32,34 +28,23 @@ class FakeAPI:
     def info(self):
         return {"ID": self.daemon_id}
 
-    def images(self, all=False, quiet=False):
-        assert all and quiet
+    def list_image_ids(self):
         return sorted(self.image_set)
 
-    def containers(self, all=False):
-        assert all
-        return [{"Id": f"c{n}", "ImageID": image}
-                for n, image in enumerate(self.container_images)]
+    def images_in_use(self):
+        return set(self.container_images)
 
-    def remove_image(self, image, force=False, noprune=False):
-        assert not force
+    def remove_image(self, image):
         if image not in self.image_set:
-            raise _api_error(404, f"No such image: {image}")
+            raise errors.ImageMissing(f"No such image: {image}")
         if image in self.refuse or image in self.container_images:
-            raise _api_error(409, f"conflict: unable to delete {image} (must be forced)")
+            raise errors.Conflict(f"conflict: unable to delete {image} (must be forced)")
         self.image_set.remove(image)
         self.removed.append(image)
 
 
-class FakeEngine:
-    endpoint = types.SimpleNamespace(url="unix:///fake")
-
-    def __init__(self, api):
-        self.api = api
-
-
 def fake_engine(*images, daemon_id="AAAA:BBBB"):
-    return FakeEngine(FakeAPI(images, daemon_id))
+    return FakeEngine(images, daemon_id)
 
 
 @pytest.fixture
@@ -70,7 +55,7 @@ def records(tmp_path):
 def bring(records, engine, image_id):
     """What a load or pull does: the image appears during ensure."""
     def ensure():
-        engine.api.image_set.add(image_id)
+        engine.image_set.add(image_id)
         return image_id
     return records.track(engine, ensure)
 
@@ -96,17 +81,17 @@ def test_unrecorded_image_is_never_removed(records):
     bring(records, engine, B)
     age(records, engine, B, 10)
     assert records.prune(engine, 0) == [B]
-    assert engine.api.image_set == {A}
+    assert engine.image_set == {A}
 
 
 def test_image_with_any_container_is_kept_and_marked_used(records):
     engine = fake_engine()
     bring(records, engine, B)
     age(records, engine, B, 1000)
-    engine.api.container_images = [B]  # any owner's, running or stopped
+    engine.container_images = [B]  # any owner's, running or stopped
     assert records.prune(engine, 100) == []
-    assert engine.api.removed == []
-    engine.api.container_images = []
+    assert engine.removed == []
+    engine.container_images = []
     assert records.prune(engine, 100) == []  # in use just now: not old enough
     age(records, engine, B, 1000)
     assert records.prune(engine, 100) == [B]
@@ -132,24 +117,24 @@ def test_not_before_min_age_and_every_use_refreshes(records):
 def test_refused_removal_keeps_the_record(records):
     engine = fake_engine()
     bring(records, engine, B)
-    engine.api.refuse.add(B)  # got a tag or a child image meanwhile
+    engine.refuse.add(B)  # got a tag or a child image meanwhile
     assert records.prune(engine, 0) == []
     assert records.image_ids(engine) == [B]
-    engine.api.refuse.clear()
+    engine.refuse.clear()
     assert records.prune(engine, 0) == [B]
 
 
 def test_image_already_gone_drops_its_record(records):
     engine = fake_engine()
     bring(records, engine, B)
-    engine.api.image_set.clear()
+    engine.image_set.clear()
     assert records.prune(engine, 0) == []
     assert records.image_ids(engine) == []
 
 
 def test_no_engine_call_without_records(records):
     engine = fake_engine()
-    engine.api.containers = None  # would fail if called
+    engine.images_in_use = None  # would fail if called
     assert records.prune(engine, 0) == []
     records.used(engine, A)  # used but never recorded: stays unrecorded
     assert records.image_ids(engine) == []
@@ -158,9 +143,9 @@ def test_no_engine_call_without_records(records):
 def test_records_are_per_engine(records):
     first, second = fake_engine(), fake_engine(daemon_id="CCCC:DDDD")
     bring(records, first, B)
-    second.api.image_set.add(B)  # the same image, in another engine
+    second.image_set.add(B)  # the same image, in another engine
     assert records.prune(second, 0) == []
-    assert B in second.api.image_set
+    assert B in second.image_set
     assert records.prune(first, 0) == [B]
 
 

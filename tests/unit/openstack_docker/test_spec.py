@@ -1,17 +1,17 @@
 """Every ContainerSpec field's translation into the Engine API body, and its validation."""
 
-import docker
 import pytest
 
 from openstack_docker import labels
 from openstack_docker.errors import InvalidSpec
 from openstack_docker.spec import ContainerSpec
+from tests.common.sdk import APIClient
 
 
 @pytest.fixture(scope="module")
 def api():
     # Never connects: an explicit version means no negotiation call.
-    return docker.APIClient(base_url="unix:///nonexistent.sock", version="1.41")
+    return APIClient(base_url="unix:///nonexistent.sock", version="1.41")
 
 
 def config(api, **fields):
