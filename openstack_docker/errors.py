@@ -3,11 +3,14 @@
 docker SDK and requests exceptions are translated here, once, so callers (Nova driver,
 Heat resources, magnum_lite) catch a handful of meaningful types and still see the
 engine's own message.
+
+The docker SDK is imported only when an error is translated: ``glance-docker`` (which never
+talks to an engine) raises these types too, and the SDK alone would cost it about 20 MB of
+its 64 MB memory budget.
 """
 
 import contextlib
 
-import docker.errors
 import requests.exceptions
 
 
@@ -83,6 +86,8 @@ def translate(exc):
     """Return the layer's exception for a docker SDK or requests exception."""
     if isinstance(exc, DockerLayerError):
         return exc
+    import docker.errors  # here, not at the top: see the module docstring
+
     if isinstance(exc, docker.errors.ImageNotFound):
         return ImageMissing(_engine_message(exc), _engine_message(exc))
     if isinstance(exc, docker.errors.NotFound):

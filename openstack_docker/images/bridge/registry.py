@@ -12,13 +12,13 @@ import dataclasses
 import hashlib
 import ipaddress
 import json
-import logging
 import os
 import re
 import ssl
 import urllib.parse
 
 import requests
+from oslo_log import log as logging
 
 from openstack_docker.images.bridge import errors
 
