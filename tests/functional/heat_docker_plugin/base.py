@@ -90,7 +90,7 @@ class HeatDockerTestCase(HeatStackTestCase):
     def heat_objects(self):
         """Containers, networks and volumes Heat created for this test's stacks."""
         api = self.engine.api
-        owner = {"label": [f"{labels.OWNER}=heat"]}
+        owner = {"label": [f"{labels.OWNER}={labels.HEAT}"]}
 
         def ours(obj_labels):
             return (obj_labels or {}).get(labels.RESOURCE_ID, "").startswith(self.prefix)

@@ -24,6 +24,7 @@ from openstack_docker.images.bridge.registry import Registry
 from openstack_docker.images.cache import ImageCache
 from openstack_docker.images.loader import ImageLoader
 from tests.common import testbed
+from tests.common.helpers import delete_manifest
 from tests.functional.openstack_docker import bridge_services as services
 
 pytestmark = pytest.mark.functional
@@ -61,7 +62,7 @@ def pushed(engine, registry):
     for reference, image_id in made:
         ref = parse(reference)
         with contextlib.suppress(errors.ImageNotInRegistry):
-            registry.delete_manifest(ref, registry.manifest(ref).digest)
+            delete_manifest(registry, ref, registry.manifest(ref).digest)
         services.remove_engine_image(engine, image_id)
 
 
@@ -170,7 +171,7 @@ def test_export_round_trip_gives_the_same_image(engine, glance, bridge, registry
             engine.api.pull(repository, tag=tag)
         assert engine.api.inspect_image(target)["Id"] == image_id
     finally:
-        registry.delete_manifest(parse(target), pushed["manifest_digest"])
+        delete_manifest(registry, parse(target), pushed["manifest_digest"])
         services.remove_engine_image(engine, image_id)
 
 
@@ -195,7 +196,7 @@ def test_export_of_a_docker_save_tarball(engine, glance, bridge, registry, pushe
             engine.api.pull(target.rsplit(":", 1)[0], tag="v1")
         assert engine.api.inspect_image(target)["Id"] == image_id
     finally:
-        registry.delete_manifest(parse(target), pushed_ref["manifest_digest"])
+        delete_manifest(registry, parse(target), pushed_ref["manifest_digest"])
         services.remove_engine_image(engine, image_id)
 
 
