@@ -26,6 +26,7 @@ from openstack_docker.images.bridge.glance import Glance
 from openstack_docker.images.bridge.reference import parse
 from openstack_docker.images.bridge.registry import Registry
 from tests.common import testbed
+from tests.common.helpers import delete_manifest
 from tests.functional.openstack_docker import bridge_services as services
 
 MB = 1 << 20
@@ -116,7 +117,7 @@ def main():
     finally:
         for reference, image_id in references.values():
             ref = parse(reference)
-            registry.delete_manifest(ref, registry.manifest(ref).digest)
+            delete_manifest(registry, ref, registry.manifest(ref).digest)
             services.remove_engine_image(engine, image_id)
 
 

@@ -22,8 +22,7 @@ from openstack_docker.conf import endpoint_from_conf
 from openstack_docker.endpoint import normalise_url, parse_endpoint
 from openstack_docker.engine import Engine
 from openstack_docker.errors import InvalidSpec
-
-OWNER = "heat"
+from openstack_docker.labels import HEAT as OWNER
 
 #: Endpoint property names of every DockerInc::Docker resource.
 ENDPOINT_PROPERTIES = (DOCKER_ENDPOINT, TLS_CA_CERT, TLS_CLIENT_CERT, TLS_CLIENT_KEY,

@@ -18,7 +18,7 @@ from openstack_docker import labels as ownership
 #: It has the reserved prefix, so templates cannot set it on their own objects.
 STACK_LABEL = ownership.PREFIX + "heat-stack-id"
 
-OWNER = "heat"
+OWNER = ownership.HEAT
 
 
 class ReferenceRefused(exception.Error):

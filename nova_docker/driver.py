@@ -60,7 +60,7 @@ class DockerDriver(driver.ComputeDriver):
 
     def __init__(self, virtapi):
         super().__init__(virtapi)
-        self.engine = Engine(endpoint_from_conf(CONF.docker), owner="nova")
+        self.engine = Engine(endpoint_from_conf(CONF.docker), owner=ownership.NOVA)
         self._glance = glance.API()
         self._host = None
         self._cache = None

@@ -102,8 +102,10 @@ def normalise_url(url, field):
                       "use unix:// or tcp:// (https:// is accepted as tcp:// with TLS)")
 
 
-def _is_loopback(url):
-    host = urllib.parse.urlsplit(url).hostname
+def is_loopback_host(host):
+    """Whether ``host`` (a name or an address, without port or brackets) is this machine's
+    loopback: ``localhost``, 127.0.0.0/8 or ``::1``. The one check behind "plain HTTP only
+    to loopback" for engines and for the bridge's registries."""
     if host == "localhost":
         return True
     try:
@@ -133,7 +135,8 @@ def parse_endpoint(url=DEFAULT_URL, *, ca_cert=None, client_cert=None, client_ke
         raise InvalidSpec(f"{field} ca_cert",
                           "TLS verification is on but no CA certificate is given",
                           "give the CA that signed the engine's certificate")
-    if normalised.startswith("tcp://") and not use_tls and not _is_loopback(normalised):
+    host = urllib.parse.urlsplit(normalised).hostname
+    if normalised.startswith("tcp://") and not use_tls and not is_loopback_host(host):
         LOG.warning("%s: %s is plain TCP: anyone who reaches it is root on that Docker host; "
                     "use TLS with client certificates", field, normalised)
     settings = None

@@ -3,6 +3,10 @@
 docker SDK and requests exceptions are translated here, once, so callers (Nova driver,
 Heat resources, magnum_lite) catch a handful of meaningful types and still see the
 engine's own message.
+
+The docker SDK is imported only when an error is translated: ``glance-docker`` (which never
+talks to an engine) raises these types too, and the SDK alone would cost it about 20 MB of
+its 64 MB memory budget.
 """
 
 import contextlib
@@ -99,9 +103,7 @@ def _read_timed_out(exc):
 
 def translate(exc):
     """Return the layer's exception for a docker SDK or requests exception."""
-    # Imported here, not at the top: the hierarchy above also serves code that never talks
-    # to an engine (glance-docker), which must not pay for loading the SDK.
-    import docker.errors
+    import docker.errors  # here, not at the top: see the module docstring
     import requests.exceptions
 
     if isinstance(exc, DockerLayerError):

@@ -9,6 +9,11 @@ PREFIX = "org.openstack.docker."
 OWNER = PREFIX + "owner"
 RESOURCE_ID = PREFIX + "resource-id"
 
+#: The owners: one per component, the value of :data:`OWNER` on what it creates.
+NOVA = "nova"
+HEAT = "heat"
+MAGNUM = "magnum"
+
 
 def ownership(owner, resource_id=None):
     """Labels that mark an object as created by ``owner`` for ``resource_id``."""

@@ -2,13 +2,15 @@
 
 They derive from :class:`nova.exception.VirtualInterfacePlugException`, which the compute
 manager already treats as "networking failed for this instance" (build reschedule, error
-state), and carry a message that names the VIF, the problem and the fix.
+state), and carry a message that names the VIF, the problem and the fix. They are also
+:class:`openstack_docker.errors.DockerLayerError`, the project's one error hierarchy.
 """
 
 from nova import exception
+from openstack_docker.errors import DockerLayerError
 
 
-class VIFPlugError(exception.VirtualInterfacePlugException):
+class VIFPlugError(exception.VirtualInterfacePlugException, DockerLayerError):
     """Plugging a VIF into a container failed; the message says which VIF and why."""
 
     def __init__(self, message):

@@ -16,11 +16,12 @@ only files unused for a minimum age.
 import contextlib
 import dataclasses
 import hashlib
-import logging
 import os
 import tempfile
 import threading
 import time
+
+from oslo_log import log as logging
 
 from openstack_docker.errors import DockerLayerError
 

@@ -10,9 +10,10 @@ it could not and what is known of the image left behind.
 import dataclasses
 import hashlib
 import json
-import logging
 import time
 import zlib
+
+from oslo_log import log as logging
 
 from openstack_docker.images import properties as props
 from openstack_docker.images.bridge import archive, errors

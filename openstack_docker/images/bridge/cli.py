@@ -8,13 +8,15 @@ Keystone. Registry credentials come from ``--registry-username/--registry-passwo
 
 import argparse
 import json
-import logging
 import os
 import signal
 import sys
 
 from keystoneauth1 import loading, noauth, token_endpoint
+from oslo_config import cfg
+from oslo_log import log as logging
 
+from openstack_docker import errors as layer_errors
 from openstack_docker.images.bridge import bridge as bridge_mod
 from openstack_docker.images.bridge import errors, progress
 from openstack_docker.images.bridge import glance as glance_api
@@ -158,6 +160,24 @@ def run(args, bridge):
     return images, "\n".join(lines)
 
 
+def setup_logging(debug):
+    """oslo.log as a command-line tool wants it: stderr only (stdout carries the result),
+    warnings and errors unless ``--debug``, which shows every library's debug (HTTP traffic).
+    No configuration file is read."""
+    conf = cfg.ConfigOpts()
+    logging.register_options(conf)
+    conf([], project=PROG, default_config_files=[], default_config_dirs=[], use_env=False)
+    conf.set_override("use_stderr", True)
+    conf.set_override("debug", debug)
+    conf.set_override("logging_default_format_string", f"{PROG}: %(levelname)s %(message)s")
+    conf.set_override("logging_debug_format_suffix", "")
+    if debug:
+        conf.set_override("default_log_levels", [])
+    logging.setup(conf, PROG)
+    if not debug:
+        logging.getLogger().logger.setLevel(logging.WARNING)
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
@@ -165,12 +185,11 @@ def _interrupt(signum, frame):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(argv).parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
-                        format=f"{PROG}: %(levelname)s %(message)s")
+    setup_logging(args.debug)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         value, text = run(args, make_bridge(args))
-    except errors.BridgeError as exc:
+    except layer_errors.DockerLayerError as exc:
         return _fail(args, str(exc), 1)
     except KeyboardInterrupt:
         return _fail(args, "interrupted; partial Glance images were removed", 130)

@@ -1,24 +1,25 @@
 """What the bridge reports; each message names the image, registry or Glance at fault.
 
-The bridge speaks HTTP to a registry and to Glance, never to an engine, so its errors stand
-alone rather than under :mod:`openstack_docker.errors`: that module imports the docker SDK,
-which would cost ``glance-docker`` about 20 MB of its 64 MB memory budget at start-up.
+The bridge speaks HTTP to a registry and to Glance, never to an engine, but its errors belong
+to the project's one hierarchy: :class:`BridgeError` is a
+:class:`~openstack_docker.errors.DockerLayerError` and the bridge's :class:`InvalidSpec` is
+also the layer's :class:`~openstack_docker.errors.InvalidSpec`. (That module imports the
+docker SDK only when it translates an engine error, so the command stays within its memory
+budget.)
 """
+
+from openstack_docker import errors as layer_errors
 
 __all__ = ["BridgeError", "GlanceError", "ImageNotInRegistry", "InvalidSpec",
            "RegistryAuthError", "RegistryError", "TransferFailed"]
 
 
-class BridgeError(Exception):
+class BridgeError(layer_errors.DockerLayerError):
     """Base of the bridge's errors."""
 
 
-class InvalidSpec(BridgeError, ValueError):
+class InvalidSpec(BridgeError, layer_errors.InvalidSpec):
     """Input refused before any request: names the field and how to fix it."""
-
-    def __init__(self, field, problem, fix=None):
-        super().__init__(f"{field}: {problem}" + (f" ({fix})" if fix else ""))
-        self.field, self.problem, self.fix = field, problem, fix
 
 
 class RegistryError(BridgeError):

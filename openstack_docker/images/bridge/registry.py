@@ -10,16 +10,16 @@ may not send them anywhere in the clear, nor to another host except over HTTPS.
 import base64
 import dataclasses
 import hashlib
-import ipaddress
 import json
-import logging
 import os
 import re
 import ssl
 import urllib.parse
 
 import requests
+from oslo_log import log as logging
 
+from openstack_docker.endpoint import is_loopback_host
 from openstack_docker.images.bridge import errors
 
 LOG = logging.getLogger(__name__)
@@ -92,17 +92,6 @@ def _hostname(address):
     return urllib.parse.urlsplit(f"//{address}").hostname
 
 
-def _is_loopback(host):
-    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-    name = name.strip("[]")
-    if name == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
-
-
 def _certificate_refused(exc):
     """Whether a failed HTTPS probe met a TLS server whose certificate we refused.
 
@@ -169,7 +158,7 @@ class Registry:
         self.session.close()
 
     def _plain_http_allowed(self, address):
-        return _is_loopback(address) or address in self._plain_http or \
+        return is_loopback_host(_hostname(address)) or address in self._plain_http or \
             _hostname(address) in self._plain_http
 
     # -- transport ----------------------------------------------------------------
@@ -417,7 +406,3 @@ class Registry:
                                        f"expected {digest}")
         return digest
 
-    def delete_manifest(self, reference, digest):
-        """Remove a manifest (tests use this to clean up; needs ``delete: enabled``)."""
-        self._request("DELETE", f"/v2/{reference.repository}/manifests/{digest}",
-                      self._scope(reference.repository, push=True), ok=(202, 404))

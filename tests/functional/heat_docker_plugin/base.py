@@ -78,7 +78,7 @@ class HeatDockerTestCase(HeatStackTestCase):
         self.engine = Engine(parse_endpoint(testbed.docker_url()), owner="test")
         self.addCleanup(self.engine.close)
         # Heat's own owner: what the tests do behind Heat's back (kill, update, remove).
-        self.heat_engine = Engine(parse_endpoint(testbed.docker_url()), owner="heat")
+        self.heat_engine = Engine(parse_endpoint(testbed.docker_url()), owner=labels.HEAT)
         self.addCleanup(self.heat_engine.close)
         self.addCleanup(self.remove_leftovers)
 

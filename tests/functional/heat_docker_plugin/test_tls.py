@@ -6,6 +6,7 @@ import subprocess
 
 from heat.common import exception
 
+from openstack_docker import labels
 from openstack_docker.endpoint import parse_endpoint
 from openstack_docker.engine import Engine
 from tests.common import testbed
@@ -41,7 +42,7 @@ class TestTLSEndpoint(base.HeatDockerTestCase):
                                         tls_client_key=tls["key"]))
         remote = Engine(parse_endpoint(self.remote["url"], ca_cert=tls["ca"],
                                        client_cert=tls["cert"], client_key=tls["key"]),
-                        owner="heat")
+                        owner=labels.HEAT)
         self.addCleanup(remote.close)
         info = remote.inspect_container(stk["c"].resource_id)
         self.assertTrue(info["State"]["Running"])

@@ -19,6 +19,7 @@ from oslo_utils import uuidutils
 
 from nova import exception
 from nova_docker import conf as docker_conf
+from openstack_docker import labels
 from openstack_docker.endpoint import parse_endpoint
 from openstack_docker.engine import Engine
 from tests.common import testbed
@@ -28,7 +29,7 @@ atexit.register(shutil.rmtree, _TARBALLS, True)
 
 
 def engine():
-    return Engine(parse_endpoint(testbed.docker_url()), owner="nova")
+    return Engine(parse_endpoint(testbed.docker_url()), owner=labels.NOVA)
 
 
 @functools.cache
@@ -122,7 +123,7 @@ class DockerAPITestBase(integrated_helpers.ProviderUsageBaseTestCase):
         self.flags(shutdown_timeout=1)
         self.glance_client = glanceclient.Client("2", endpoint=testbed.glance_url(),
                                                  token="nova-docker-tests")
-        self.engine = Engine(parse_endpoint(self.docker_endpoint()), owner="nova")
+        self.engine = Engine(parse_endpoint(self.docker_endpoint()), owner=labels.NOVA)
         self.server_image = self._upload("server", saved_image("server"))
         # A host name of its own: other tests share the engine.
         self.compute = self._start_compute(self._unique_host("docker"))

@@ -18,7 +18,7 @@ from nova import exception, objects, test
 from nova.virt import fake
 from nova_docker import driver as docker_driver
 from nova_docker import network
-from openstack_docker import errors
+from openstack_docker import errors, labels
 from openstack_docker.endpoint import parse_endpoint
 from openstack_docker.engine import Engine
 from tests.common import testbed, unique_images
@@ -80,7 +80,7 @@ class DockerDriverTestCase(test.TestCase):
     # -- host -------------------------------------------------------------------
 
     def test_init_host_names_unreachable_endpoint(self):
-        self.driver.engine = Engine(parse_endpoint(DEAD), owner="nova")
+        self.driver.engine = Engine(parse_endpoint(DEAD), owner=labels.NOVA)
         exc = self.assertRaises(exception.HypervisorUnavailable,
                                 self.driver.init_host, "testhost")
         self.assertIn(DEAD, str(exc))
@@ -415,7 +415,7 @@ class DockerDriverTestCase(test.TestCase):
         instance = self._instance()
 
         def die(*args, **kwargs):
-            self.driver.engine = Engine(parse_endpoint(DEAD), owner="nova")
+            self.driver.engine = Engine(parse_endpoint(DEAD), owner=labels.NOVA)
 
         with mock.patch("nova_docker.seed.install", side_effect=die):
             exc = self.assertRaises(exception.HypervisorUnavailable, self._spawn,

@@ -9,7 +9,7 @@ import time
 from nova.tests.functional.api import client as api_client
 
 from nova_docker import seed
-from openstack_docker import errors
+from openstack_docker import errors, labels
 from openstack_docker.endpoint import parse_endpoint
 from openstack_docker.engine import Engine
 from tests.common import testbed
@@ -164,7 +164,7 @@ class DockerNovaAPITestCase(tb.DockerAPITestBase):
 
         def engine_dies(engine, *args, **kwargs):
             real_install(engine, *args, **kwargs)
-            driver.engine = Engine(parse_endpoint(DEAD), owner="nova")
+            driver.engine = Engine(parse_endpoint(DEAD), owner=labels.NOVA)
 
         self.stub_out("nova_docker.seed.install", engine_dies)
         server = self._boot(expected_state="ERROR")

@@ -23,6 +23,7 @@ from openstack_docker.images.bridge.registry import Registry
 from openstack_docker.images.cache import ImageCache
 from openstack_docker.images.loader import ImageLoader
 from tests.common import testbed
+from tests.common.helpers import delete_manifest
 from tests.functional.openstack_docker import bridge_services as services
 
 pytestmark = pytest.mark.functional
@@ -60,7 +61,7 @@ def pushed(engine, registry):
     for reference, image_id in made:
         ref = parse(reference)
         with contextlib.suppress(errors.ImageNotInRegistry):
-            registry.delete_manifest(ref, registry.manifest(ref).digest)
+            delete_manifest(registry, ref, registry.manifest(ref).digest)
         services.remove_engine_image(engine, image_id)
 
 
@@ -165,7 +166,7 @@ def test_export_round_trip_gives_the_same_image(engine, glance, bridge, registry
         engine.pull(target)
         assert engine.inspect_image(target)["Id"] == image_id
     finally:
-        registry.delete_manifest(parse(target), pushed["manifest_digest"])
+        delete_manifest(registry, parse(target), pushed["manifest_digest"])
         services.remove_engine_image(engine, image_id)
 
 
@@ -188,7 +189,7 @@ def test_export_of_a_docker_save_tarball(engine, glance, bridge, registry, pushe
         engine.pull(target)
         assert engine.inspect_image(target)["Id"] == image_id
     finally:
-        registry.delete_manifest(parse(target), pushed_ref["manifest_digest"])
+        delete_manifest(registry, parse(target), pushed_ref["manifest_digest"])
         services.remove_engine_image(engine, image_id)
 
 

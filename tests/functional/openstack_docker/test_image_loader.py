@@ -20,6 +20,7 @@ from openstack_docker.images.cache import ChecksumMismatch, ImageCache
 from openstack_docker.images.loader import ImageLoader
 from tests.common import testbed
 from tests.common.engine_calls import count_calls, sdk_client
+from tests.common.helpers import delete_manifest
 from tests.functional.openstack_docker import bridge_services as services
 
 pytestmark = pytest.mark.functional
@@ -33,7 +34,7 @@ def pushed(engine):
     registry = Registry(testbed.registry())
     digest = registry.manifest(parse(reference)).digest
     yield reference, image_id, digest
-    registry.delete_manifest(parse(reference), digest)
+    delete_manifest(registry, parse(reference), digest)
     registry.close()
     services.remove_engine_image(engine, image_id)
 

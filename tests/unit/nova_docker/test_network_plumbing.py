@@ -103,6 +103,8 @@ def test_container_not_running(fake_netlink, info, needle):
         network.plug_vifs(FakeEngine(info), "c1", None, [make_vif()])
     assert needle in str(caught.value) and "c1" in str(caught.value)
     assert isinstance(caught.value, exception.VirtualInterfacePlugException)
+    assert isinstance(caught.value, layer_errors.DockerLayerError)
+    assert caught.value.message == str(caught.value)
     assert fake_netlink.opened == 0
 
 

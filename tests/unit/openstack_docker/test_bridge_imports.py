@@ -19,8 +19,17 @@ def _loaded_after(module, prefixes):
 
 def test_the_command_does_not_load_the_docker_sdk():
     """glance-docker never talks to an engine; the SDK alone would cost ~20 MB of its 64 MB."""
-    assert _loaded_after("openstack_docker.images.bridge.cli",
-                         ("docker", "paramiko", "requests_unixsocket")) == "[]"
+    assert _loaded_after("openstack_docker.images.bridge.cli", ("docker", "paramiko")) == "[]"
+
+
+def test_bridge_errors_belong_to_the_layer_hierarchy():
+    from openstack_docker import errors as layer
+    from openstack_docker.images.bridge import errors
+
+    assert issubclass(errors.BridgeError, layer.DockerLayerError)
+    refused = errors.InvalidSpec("--platform", "'x'", "write OS/ARCH")
+    assert isinstance(refused, layer.InvalidSpec) and isinstance(refused, ValueError)
+    assert str(refused) == "--platform: 'x' (write OS/ARCH)"
 
 
 @pytest.mark.parametrize("module", ["openstack_docker.images.bridge.progress",

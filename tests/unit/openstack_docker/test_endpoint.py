@@ -2,7 +2,7 @@
 
 import pytest
 
-from openstack_docker.endpoint import parse_endpoint
+from openstack_docker.endpoint import is_loopback_host, parse_endpoint
 from openstack_docker.errors import InvalidSpec
 
 
@@ -101,3 +101,11 @@ def test_plain_tcp_to_another_host_is_warned_about(caplog):
     parse_endpoint("tcp://127.0.0.1:2375")
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert len(warnings) == 1 and "tcp://10.0.0.5:2375 is plain TCP" in warnings[0]
+
+
+@pytest.mark.parametrize(("host", "loopback"), [
+    ("localhost", True), ("127.0.0.1", True), ("127.5.0.9", True), ("::1", True),
+    ("10.0.0.1", False), ("reg.example", False), ("", False), (None, False),
+])
+def test_one_loopback_check(host, loopback):
+    assert is_loopback_host(host) is loopback
