@@ -14,10 +14,11 @@ from openstack_docker.api.networks import NetworkMixin
 from openstack_docker.api.system import SystemMixin
 from openstack_docker.api.volumes import VolumeMixin
 from openstack_docker.errors import NotOwned
+from openstack_docker.swarm import SwarmMixin
 
 __all__ = ["Engine", "NotOwned"]
 
 
 class Engine(ContainerMixin, ImageMixin, NetworkMixin, VolumeMixin, SystemMixin,
-             EngineClient):
+             SwarmMixin, EngineClient):
     """One engine endpoint seen by one owner (``nova``, ``heat``, ``magnum``)."""
