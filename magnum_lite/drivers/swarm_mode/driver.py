@@ -203,12 +203,16 @@ class SwarmModeDriver(base.ClusterDriver):
         keep = [(h, "manager") for h in managers if h.name not in removing] + [
             (h, "worker") for h in workers if h.name not in removing]
         members = self._members(keep)
-        self._require_reachable(members, f"cannot resize cluster {cluster.name}")
         leader = self._leader(cluster, [m for m in members if m.role == "manager"])
         if leader is None:
+            self._require_reachable(members, f"cannot resize cluster {cluster.name}")
             raise base.DriverError(f"no manager of cluster {cluster.name} answers for its "
                                    "swarm")
         nodes = leader.engine.swarm_nodes()
+        # Refuse before changing anything: the removals must keep a quorum.
+        leaving = self._removal_targets(cluster, leader, remove, nodes)
+        logic.check_manager_removal(nodes, {node_id for _, node_id in leaving})
+        self._require_reachable(members, f"cannot resize cluster {cluster.name}")
         known = {n["ID"] for n in nodes}
         self._check_foreign(cluster, members, known)
         joiners = [m for m in members if not m.active]
@@ -216,9 +220,6 @@ class SwarmModeDriver(base.ClusterDriver):
         if unexpected:
             LOG.warning("Cluster %s: hosts %s were not in the swarm; they join again",
                         cluster.uuid, ", ".join(unexpected))
-        # Refuse before changing anything: the removals must keep a quorum.
-        leaving = self._removal_targets(cluster, leader, remove, nodes)
-        logic.check_manager_removal(nodes, {node_id for _, node_id in leaving})
         try:
             self._join_all(cluster, members, leader)
             self._settle(cluster, members, leader)
