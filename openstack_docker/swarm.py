@@ -49,11 +49,11 @@ class SwarmMixin:
 
     @_translating
     def join_swarm(self, manager_addresses, token, advertise_address):
-        """Join the swarm the managers (``host:port``) run, with a worker or manager token."""
+        """Join the swarm the managers (``host:port``) run, with a worker or manager token;
+        :meth:`swarm_state` then tells the node id."""
         self._client.join_swarm(list(manager_addresses), token,
                             listen_addr=f"{advertise_address}:{SWARM_PORT}",
                             advertise_addr=advertise_address)
-        return self.swarm_state()["NodeID"]
 
     @_translating
     def leave_swarm(self, force=False):

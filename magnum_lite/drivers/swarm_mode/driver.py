@@ -7,6 +7,7 @@ part-way leaves nothing: every host of the cluster's swarm leaves again. Re-runn
 create resumes: hosts already in this cluster's swarm are kept.
 """
 
+import concurrent.futures
 import time
 import urllib.parse
 
@@ -23,7 +24,7 @@ from openstack_docker.engine import Engine
 from openstack_docker.swarm import SWARM_PORT
 
 LOG = logging.getLogger(__name__)
-_POLL = 0.5
+_POLL = 0.1
 
 
 class _Member:
@@ -55,6 +56,19 @@ class _Member:
         return self.state
 
 
+def _each(items, function):
+    """``function(item)`` for every item, in parallel; the first failure is raised after
+    all have finished (so nothing is still joining while a create rolls back)."""
+    if len(items) <= 1:
+        for item in items:
+            function(item)
+        return
+    with concurrent.futures.ThreadPoolExecutor(max_workers=min(len(items), 16)) as pool:
+        futures = [pool.submit(function, item) for item in items]
+    for future in futures:
+        future.result()
+
+
 class SwarmModeDriver(base.ClusterDriver):
     """The ``swarm-mode`` driver (entry point ``magnum_lite.drivers``)."""
 
@@ -75,11 +89,9 @@ class SwarmModeDriver(base.ClusterDriver):
         return Engine(endpoint, owner=logic.OWNER)
 
     def _members(self, roles):
-        members = []
-        for host, role in roles:
-            member = _Member(host, self._engine_factory(host), role)
-            member.refresh()
-            members.append(member)
+        """A member per ``(host, role)``, every engine asked for its swarm state at once."""
+        members = [_Member(host, self._engine_factory(host), role) for host, role in roles]
+        _each(members, _Member.refresh)
         return members
 
     @staticmethod
@@ -129,7 +141,7 @@ class SwarmModeDriver(base.ClusterDriver):
         started = time.monotonic()
         try:
             leader = self._join_all(cluster, members, leader)
-            self._settle(cluster, members, leader)
+            statuses = self._settle(cluster, members, leader)
         except Exception as exc:
             LOG.warning("Cluster %s: create failed, removing what it made: %s",
                         cluster.uuid, exc)
@@ -139,7 +151,7 @@ class SwarmModeDriver(base.ClusterDriver):
             raise base.DriverError(f"create of cluster {cluster.name} failed: {exc}") from exc
         LOG.info("Cluster %s: swarm of %d managers and %d workers ready in %.1f s",
                  cluster.uuid, len(managers), len(workers), time.monotonic() - started)
-        return self._cluster_state(cluster, managers, workers, members)
+        return self._cluster_state(managers, workers, statuses)
 
     def _join_all(self, cluster, members, leader):
         if leader is None:
@@ -152,9 +164,8 @@ class SwarmModeDriver(base.ClusterDriver):
             leader = first
         tokens = leader.engine.inspect_swarm()["JoinTokens"]
         remote = [f"{leader.host.advertise_address}:{SWARM_PORT}"]
-        for member in members:
-            if member.active:
-                continue
+
+        def join(member):
             LOG.info("Cluster %s: %s joins as %s", cluster.uuid, member.name, member.role)
             try:
                 member.engine.join_swarm(remote, tokens[member.role.capitalize()],
@@ -164,29 +175,34 @@ class SwarmModeDriver(base.ClusterDriver):
                                        f"cluster {cluster.name}: {exc}") from exc
             finally:
                 member.refresh()
+
+        joining = [m for m in members if not m.active]
+        # Managers one at a time (each changes the raft membership), workers together.
+        for member in joining:
+            if member.role == "manager":
+                join(member)
+        _each([m for m in joining if m.role != "manager"], join)
         return leader
 
     def _settle(self, cluster, members, leader):
-        """Label every node, give it its role, wait until all are Ready."""
+        """Label every node, give it its role, wait until all are Ready; returns the
+        :class:`NodeStatus` of each member."""
         for member in members:
-            role = member.role
-            node = leader.engine.inspect_node(member.node_id)
-            leader.engine.update_node(
-                member.node_id, labels=logic.node_labels(cluster, member.host),
-                role=role if node["Spec"].get("Role") != role else None)
-        self._wait_ready(cluster, members, leader)
+            leader.engine.update_node(member.node_id,
+                                      labels=logic.node_labels(cluster, member.host),
+                                      role=member.role)
+        return self._wait_ready(cluster, members, leader)
 
     def _wait_ready(self, cluster, members, leader):
         deadline = time.monotonic() + self.conf.swarm.join_timeout
         while True:
             nodes = {n["ID"]: n for n in leader.engine.swarm_nodes()}
-            pending = []
-            for member in members:
-                status = logic.node_status(member.host, nodes.get(member.node_id))
-                if not status.healthy or status.role != member.role:
-                    pending.append(f"{member.name}: {status.reason}")
+            statuses = [logic.node_status(m.host, nodes.get(m.node_id)) for m in members]
+            pending = [f"{m.name}: {status.reason}"
+                       for m, status in zip(members, statuses, strict=True)
+                       if not status.healthy or status.role != m.role]
             if not pending:
-                return
+                return statuses
             if time.monotonic() > deadline:
                 raise base.DriverError(f"nodes of cluster {cluster.name} not ready after "
                                        f"{self.conf.swarm.join_timeout} s: "
@@ -222,7 +238,7 @@ class SwarmModeDriver(base.ClusterDriver):
                         cluster.uuid, ", ".join(unexpected))
         try:
             self._join_all(cluster, members, leader)
-            self._settle(cluster, members, leader)
+            statuses = self._settle(cluster, members, leader)
         except Exception as exc:
             for member in joiners:
                 if member.refresh() and member.active:
@@ -232,7 +248,7 @@ class SwarmModeDriver(base.ClusterDriver):
             raise base.DriverError(f"resize of cluster {cluster.name} failed: {exc}") from exc
         for host, node_id in leaving:
             self._remove_node(cluster, leader, host, node_id)
-        return self._cluster_state(cluster, managers, workers, members)
+        return self._cluster_state(managers, workers, statuses)
 
     def _removal_targets(self, cluster, leader, remove, nodes):
         """``[(host, node_id)]`` of the removed hosts still in the swarm; by the node's host
@@ -382,11 +398,10 @@ class SwarmModeDriver(base.ClusterDriver):
 
     # -- state and certificates ---------------------------------------------------
 
-    def _cluster_state(self, cluster, managers, workers, members):
+    def _cluster_state(self, managers, workers, statuses):
         first = managers[0]
         url = urllib.parse.urlsplit(first.endpoint)
         port = url.port if first.endpoint.startswith("tcp://") else self.conf.tls.api_port
-        _, _, statuses = self.health(cluster, list(managers) + list(workers))
         return base.ClusterState(
             api_address=f"tcp://{first.advertise_address}:{port}",
             master_addresses=[h.advertise_address for h in managers],
