@@ -85,14 +85,12 @@ def main():
             sdk_create(records, clients)
             sdk_times.append(time.perf_counter() - start)
             sdk_delete(clients)
-    driver_median = statistics.median(driver_times)
-    sdk_median = statistics.median(sdk_times)
-    print(f"driver create (1 manager + 3 workers): "
-          f"{', '.join(f'{t:.2f}' for t in driver_times)} s, median {driver_median:.2f} s")
-    print(f"docker SDK init + joins:               "
-          f"{', '.join(f'{t:.2f}' for t in sdk_times)} s, median {sdk_median:.2f} s")
-    print(f"ratio driver/SDK (target <= 1.2): {driver_median / sdk_median:.2f}")
-
+    for label, times in (("driver create (1 manager + 3 workers)", driver_times),
+                         ("docker SDK init + joins", sdk_times)):
+        runs = ", ".join(f"{t:.2f}" for t in times)
+        print(f"{label:38} {runs} s, median {statistics.median(times):.2f} s")
+    ratio = statistics.median(driver_times) / statistics.median(sdk_times)
+    print(f"ratio driver/SDK (target <= 1.2): {ratio:.2f}")
 
 if __name__ == "__main__":
     main()

@@ -205,6 +205,16 @@ def test_cluster_lifecycle(driver, cluster, hosts, engines, tmp_path):
     _wait(lambda: driver.health(cluster, [manager, stay])[0] == base.HEALTHY,
           "the worker to be back")
 
+    # Resize up: the removed host joins again; resize down: that empty node leaves.
+    state = driver.resize(cluster, [manager], [stay, busy], add=[busy], remove=[])
+    assert [n.healthy for n in state.nodes] == [True, True, True]
+    assert len(engines["msw1"].swarm_nodes(labels=logic.cluster_selector(cluster))) == 3
+    started = time.monotonic()
+    driver.resize(cluster, [manager], [stay], add=[], remove=[busy])
+    print(f"resize 3 -> 2 (empty node): {time.monotonic() - started:.2f} s")
+    assert running_on() == by_host[stay.name]["ID"]
+    assert len(engines["msw1"].swarm_nodes()) == 2
+
     started = time.monotonic()
     driver.delete(cluster, [manager, stay, busy])
     print(f"delete: {time.monotonic() - started:.2f} s")
@@ -274,3 +284,28 @@ def test_bad_csr_is_refused(driver, cluster):
         driver.sign_certificate(cluster, csr.public_bytes(serialization.Encoding.PEM).decode())
     with pytest.raises(ca.CSRError, match="not a PEM"):
         driver.sign_certificate(cluster, "-----BEGIN CERTIFICATE REQUEST-----\nxx\n")
+
+
+def test_lost_manager_quorum_is_unhealthy(driver, cluster, hosts, engines):
+    driver.create(cluster, hosts, [])
+    assert driver.health(cluster, hosts)[0] == base.HEALTHY
+    _kill_engine("msw3")
+    try:
+        _wait(lambda: any(n["ManagerStatus"]["Reachability"] == "unreachable"
+                          for n in engines["msw1"].swarm_nodes()),
+              "msw3 to be seen unreachable")
+        # Removing msw2 would leave msw1 and the dead msw3: no quorum.
+        with pytest.raises(base.DriverError, match="quorum needs 2"):
+            driver.resize(cluster, [hosts[0], hosts[2]], [], add=[], remove=[hosts[1]])
+        assert engines["msw2"].swarm_state()["ControlAvailable"] is True
+        _kill_engine("msw2")
+        status, reason = _wait(lambda: (lambda h: h[:2] if "quorum" in h[1] else None)(
+            driver.health(cluster, hosts)), "the managers to lose their quorum")
+        print(f"\nhealth with 2 of 3 managers down: {status}: {reason}")
+        assert status == base.UNHEALTHY
+    finally:
+        testbed.restart_extra_engine("msw2")
+        testbed.restart_extra_engine("msw3")
+    _wait(lambda: driver.health(cluster, hosts)[0] == base.HEALTHY, "the quorum to be back")
+    driver.delete(cluster, hosts)
+    assert set(_swarm_states(engines).values()) == {"inactive"}
