@@ -11,6 +11,7 @@ from openstack_docker.api.client import EngineClient
 from openstack_docker.api.containers import ContainerMixin
 from openstack_docker.api.images import ImageMixin
 from openstack_docker.api.networks import NetworkMixin
+from openstack_docker.api.swarm import SwarmMixin
 from openstack_docker.api.system import SystemMixin
 from openstack_docker.api.volumes import VolumeMixin
 from openstack_docker.errors import NotOwned
@@ -19,5 +20,5 @@ __all__ = ["Engine", "NotOwned"]
 
 
 class Engine(ContainerMixin, ImageMixin, NetworkMixin, VolumeMixin, SystemMixin,
-             EngineClient):
+             SwarmMixin, EngineClient):
     """One engine endpoint seen by one owner (``nova``, ``heat``, ``magnum``)."""

@@ -11,7 +11,10 @@ import tarfile
 import uuid
 
 from openstack_docker import errors
+from openstack_docker.images.bridge.reference import parse
+from openstack_docker.images.bridge.registry import Registry
 from tests.common.engine_calls import sdk_client
+from tests.common.helpers import delete_manifest
 
 LABEL = "org.openstack-docker.test.unique"
 
@@ -73,12 +76,9 @@ def push(engine, reference):
 
 def delete_pushed(reference):
     """Delete what :func:`push` put into the registry."""
-    from openstack_docker.images.bridge.reference import parse
-    from openstack_docker.images.bridge.registry import Registry
-
     registry = Registry(reference.split("/", 1)[0])
     try:
         parsed = parse(reference)
-        registry.delete_manifest(parsed, registry.manifest(parsed).digest)
+        delete_manifest(registry, parsed, registry.manifest(parsed).digest)
     finally:
         registry.close()

@@ -1,0 +1,1 @@
+"""The ``swarm-mode`` driver: a cluster is a Docker Swarm-mode cluster on the hosts."""

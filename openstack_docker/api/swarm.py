@@ -1,0 +1,158 @@
+"""Swarm-mode operations of an engine: :class:`SwarmMixin`, composed into
+:class:`~openstack_docker.engine.Engine`.
+
+The methods use the engine's private SDK client (``self._client``) and raise only this
+layer's exceptions. Nodes are addressed by node id, never by hostname (engines that share a UTS
+namespace all report the same one). Services the layer creates carry the owner's labels,
+and only those are listed or removed.
+"""
+
+import time
+
+import docker.errors
+import docker.types
+
+from openstack_docker import errors
+from openstack_docker import labels as ownership
+from openstack_docker.api.client import translating as _translating
+
+#: The port swarm managers listen on for the cluster's control plane.
+SWARM_PORT = 2377
+
+_NANOSECONDS = 1_000_000_000
+
+
+class SwarmMixin:
+    """Swarm init/join/leave, nodes and owned services of one engine."""
+
+    @_translating
+    def swarm_state(self):
+        """The ``Swarm`` part of ``docker info``: ``LocalNodeState`` (inactive, pending,
+        active, error, locked), ``NodeID``, ``ControlAvailable``, ``RemoteManagers``..."""
+        return self._client.info()["Swarm"]
+
+    @_translating
+    def init_swarm(self, advertise_address, labels=None, heartbeat_seconds=None):
+        """Make this engine the first manager of a new swarm; returns its node id."""
+        spec = self._client.create_swarm_spec(
+            labels=labels or None,
+            dispatcher_heartbeat_period=(int(heartbeat_seconds * _NANOSECONDS)
+                                         if heartbeat_seconds else None))
+        return self._client.init_swarm(advertise_addr=advertise_address,
+                                   listen_addr=f"{advertise_address}:{SWARM_PORT}",
+                                   swarm_spec=spec)
+
+    @_translating
+    def inspect_swarm(self):
+        """The swarm as a manager sees it (``ID``, ``Spec.Labels``, ``JoinTokens``)."""
+        return self._client.inspect_swarm()
+
+    @_translating
+    def join_swarm(self, manager_addresses, token, advertise_address):
+        """Join the swarm the managers (``host:port``) run, with a worker or manager token;
+        :meth:`swarm_state` then tells the node id."""
+        self._client.join_swarm(list(manager_addresses), token,
+                            listen_addr=f"{advertise_address}:{SWARM_PORT}",
+                            advertise_addr=advertise_address)
+
+    @_translating
+    def leave_swarm(self, force=False):
+        """Leave the swarm; False if the engine was in none."""
+        if self._client.info()["Swarm"].get("LocalNodeState") == "inactive":
+            return False
+        try:
+            self._client.leave_swarm(force=force)
+        except docker.errors.APIError as exc:
+            if exc.status_code == 503 and "not part of a swarm" in str(exc.explanation):
+                return False
+            raise
+        return True
+
+    @_translating
+    def swarm_nodes(self, labels=None):
+        """Nodes of the swarm (manager only), optionally only those with all ``labels``."""
+        filters = {"node.label": [f"{k}={v}" for k, v in labels.items()]} if labels else None
+        return self._client.nodes(filters=filters)
+
+    @_translating
+    def inspect_node(self, node_id):
+        return self._client.inspect_node(node_id)
+
+    @_translating
+    def update_node(self, node_id, labels=None, availability=None, role=None):
+        """Change a node's labels (merged into the current ones), availability (active,
+        pause, drain) or role (manager, worker); retried when another update raced."""
+        for attempt in range(5):
+            node = self._client.inspect_node(node_id)
+            spec = dict(node["Spec"])
+            if labels is not None:
+                spec["Labels"] = {**(spec.get("Labels") or {}), **labels}
+            if availability is not None:
+                spec["Availability"] = availability
+            if role is not None:
+                spec["Role"] = role
+            try:
+                self._client.update_node(node_id, node["Version"]["Index"], spec)
+                return
+            except docker.errors.APIError as exc:
+                if "update out of sequence" not in str(exc.explanation) or attempt == 4:
+                    raise
+                time.sleep(0.2)
+
+    @_translating
+    def remove_node(self, node_id, force=False):
+        """Remove a node from the swarm's node list; False if it was already gone."""
+        try:
+            self._client.remove_node(node_id, force=force)
+        except docker.errors.NotFound:
+            return False
+        return True
+
+    # -- services ---------------------------------------------------------------
+
+    @_translating
+    def create_service(self, image, name=None, command=None, replicas=1, labels=None,
+                       resource_id=None, constraints=None, endpoint_mode="dnsrr"):
+        """A replicated service labelled with this owner (and ``resource_id``); returns
+        its id. ``dnsrr`` by default: the name resolves to the task addresses and works
+        without IPVS, which a virtual IP needs."""
+        all_labels = {**(labels or {}), **ownership.ownership(self.owner, resource_id)}
+        container = docker.types.ContainerSpec(image, command=command, labels=all_labels)
+        template = docker.types.TaskTemplate(
+            container, placement=docker.types.Placement(constraints=constraints)
+            if constraints else None)
+        result = self._client.create_service(
+            template, name=name, labels=all_labels,
+            mode=docker.types.ServiceMode("replicated", replicas=replicas),
+            endpoint_spec=docker.types.EndpointSpec(mode=endpoint_mode))
+        return result["ID"]
+
+    @_translating
+    def list_services(self, resource_id=None):
+        """This owner's services (for ``resource_id`` when given)."""
+        return self._client.services(filters=ownership.owner_filter(self.owner, resource_id))
+
+    @_translating
+    def remove_service(self, service_id):
+        """Remove one of this owner's services; False if it was already gone."""
+        try:
+            service = self._client.inspect_service(service_id)
+            if not ownership.is_owned(service["Spec"].get("Labels"), self.owner):
+                raise errors.NotOwned(f"service {service_id} was not created by "
+                                      f"{self.owner}; leaving it alone")
+            self._client.remove_service(service_id)
+        except docker.errors.NotFound:
+            return False
+        return True
+
+    @_translating
+    def swarm_tasks(self, node_id=None, service_id=None, desired_state=None):
+        """Tasks of the swarm (manager only), by node, service and desired state."""
+        filters = {}
+        if node_id:
+            filters["node"] = node_id
+        if service_id:
+            filters["service"] = service_id
+        if desired_state:
+            filters["desired-state"] = desired_state
+        return self._client.tasks(filters=filters)
