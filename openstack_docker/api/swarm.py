@@ -39,8 +39,8 @@ class SwarmMixin:
             dispatcher_heartbeat_period=(int(heartbeat_seconds * _NANOSECONDS)
                                          if heartbeat_seconds else None))
         return self._client.init_swarm(advertise_addr=advertise_address,
-                                   listen_addr=f"{advertise_address}:{SWARM_PORT}",
-                                   swarm_spec=spec)
+                                       listen_addr=f"{advertise_address}:{SWARM_PORT}",
+                                       swarm_spec=spec)
 
     @_translating
     def inspect_swarm(self):
@@ -52,8 +52,8 @@ class SwarmMixin:
         """Join the swarm the managers (``host:port``) run, with a worker or manager token;
         :meth:`swarm_state` then tells the node id."""
         self._client.join_swarm(list(manager_addresses), token,
-                            listen_addr=f"{advertise_address}:{SWARM_PORT}",
-                            advertise_addr=advertise_address)
+                                listen_addr=f"{advertise_address}:{SWARM_PORT}",
+                                advertise_addr=advertise_address)
 
     @_translating
     def leave_swarm(self, force=False):
