@@ -83,3 +83,31 @@ def template(client):
     response = client.post("/v1/clustertemplates", TEMPLATE)
     assert response.status_int == 201, response.body
     return response.json_body_or_none
+
+
+@pytest.fixture
+def conductor(conf):
+    """A conductor on the fake driver; ``drain()`` runs until nothing is queued."""
+    from magnum_lite import drivers_loader
+    from magnum_lite.conductor import service as conductor_service
+
+    instance = conductor_service.Conductor(conf, drivers_loader.load_driver(conf),
+                                           drivers_loader.load_hosts, owner="test")
+
+    def drain(limit=50):
+        for _ in range(limit):
+            if not instance.run_once():
+                return
+        raise AssertionError("operations kept coming")
+    instance.drain = drain
+    return instance
+
+
+@pytest.fixture
+def create_cluster(client, template):
+    def create(name="c1", **body):
+        response = client.post("/v1/clusters", {"name": name, "cluster_template_id": "t1",
+                                                **body})
+        assert response.status_int == 202, response.body
+        return response.json_body_or_none["uuid"]
+    return create
