@@ -60,7 +60,7 @@ class API:
             req.version = microversion.requested(req.headers)
         req.conf, req.policy, req.driver = self.conf, self.policy, self.driver
         req.ctx = auth.context_from(req, self.conf)
-        with db_api.session(self.conf) as ses:
+        with db_api.session(self.conf, write=method != "GET") as ses:
             req.db = ses
             return handler(req, **match)
 

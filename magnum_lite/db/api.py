@@ -17,11 +17,23 @@ def connection_url(conf):
 
 
 def _sqlite_pragmas(dbapi_conn, _record):
-    # WAL + a busy timeout: API workers and conductors share one sqlite file.
+    # WAL + a busy timeout: API workers and conductors share one sqlite file. The driver
+    # must not start transactions itself: _sqlite_begin does.
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+    dbapi_conn.isolation_level = None
+
+
+def _sqlite_begin(conn):
+    # A deferred transaction that reads and then writes fails at once ("database is
+    # locked") when another process wrote meanwhile; writers take the lock up front.
+    if "in_transaction" in conn.info:
+        return
+    writes = conn.get_execution_options().get("magnum_lite_write", True)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+    conn.info["in_transaction"] = True
 
 
 def get_engine(conf):
@@ -35,6 +47,11 @@ def get_engine(conf):
                                        max_retries=conf.database.max_retries)
         if engine.dialect.name == "sqlite":
             sa.event.listen(engine, "connect", _sqlite_pragmas)
+            # Replace oslo.db's plain sqlite BEGIN with ours (it keeps clearing the marker).
+            for listener in list(engine.dispatch.begin):
+                if listener.__name__ == "_sqlite_emit_begin":
+                    sa.event.remove(engine, "begin", listener)
+            sa.event.listen(engine, "begin", _sqlite_begin)
             engine.dispose()
         _ENGINES[url] = engine
     return engine
@@ -48,7 +65,13 @@ def dispose():
 
 
 @contextlib.contextmanager
-def session(conf):
-    """A transaction: committed on success, rolled back on any exception."""
-    with orm.Session(get_engine(conf), expire_on_commit=False) as ses, ses.begin():
+def session(conf, write=True):
+    """A transaction: committed on success, rolled back on any exception.
+
+    ``write=False`` promises only reads (sqlite then shares the database with writers).
+    """
+    engine = get_engine(conf)
+    if not write:
+        engine = engine.execution_options(magnum_lite_write=False)
+    with orm.Session(engine, expire_on_commit=False) as ses, ses.begin():
         yield ses
