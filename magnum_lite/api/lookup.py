@@ -8,15 +8,18 @@ from magnum_lite.db import models
 KINDS = {models.Cluster: "Cluster", models.ClusterTemplate: "ClusterTemplate"}
 
 
-def visible(req, model):
-    """Rows the caller may see: an admin every project's, a template also when public."""
-    query = req.db.query(model)
+def visibility(req, model):
+    """WHERE clauses for what the caller may see: an admin everything, a template also
+    when public."""
     if req.is_admin:
-        return query
+        return []
     if model is models.ClusterTemplate:
-        return query.filter(sa.or_(model.project_id == req.ctx.project_id,
-                                   model.public.is_(True)))
-    return query.filter(model.project_id == req.ctx.project_id)
+        return [sa.or_(model.project_id == req.ctx.project_id, model.public.is_(True))]
+    return [model.project_id == req.ctx.project_id]
+
+
+def visible(req, model):
+    return req.db.query(model).filter(*visibility(req, model))
 
 
 def get(req, model, ident, error=errors.NotFound):

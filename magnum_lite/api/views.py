@@ -2,9 +2,6 @@
 
 from magnum_lite.api import microversion, validation
 
-CLUSTER_LIST_KEYS = ("uuid", "name", "cluster_template_id", "keypair", "docker_volume_size",
-                     "labels", "node_count", "status", "master_flavor_id", "flavor_id",
-                     "create_timeout", "master_count", "health_status", "links")
 TEMPLATE_LIST_KEYS = ("uuid", "name", "coe", "image_id", "tags", "hidden", "public", "links")
 FAILED = "_FAILED"
 
@@ -37,7 +34,36 @@ def _labels_diff(cluster_labels, template_labels):
     return added, overridden, skipped
 
 
-def cluster(req, row, detail=True, template_labels=None):
+# Columns the trimmed list view reads, in this order: a list loads only these.
+CLUSTER_LIST_COLUMNS = ("uuid", "name", "cluster_template_id", "keypair",
+                        "docker_volume_size", "labels", "node_count", "status",
+                        "master_flavor_id", "flavor_id", "create_timeout", "master_count",
+                        "health_status")
+
+
+def cluster_summaries(req, rows):
+    """The list view of clusters from CLUSTER_LIST_COLUMNS rows (the hot path of lists)."""
+    self_base, bookmark_base = f"{req.host_url}/v1/clusters/", f"{req.host_url}/clusters/"
+    key = id_key(req)
+    names = CLUSTER_LIST_COLUMNS
+    items = []
+    for row in rows:
+        item = dict(zip(names, row, strict=True))
+        item["labels"] = item["labels"] or {}
+        uuid = item["uuid"]
+        item["links"] = [{"href": self_base + uuid, "rel": "self"},
+                         {"href": bookmark_base + uuid, "rel": "bookmark"}]
+        item[key] = None
+        items.append(item)
+    return items
+
+
+def id_key(req):
+    """There is no Heat stack: the id field exists, empty, under the version's name."""
+    return "cluster_id" if req.version >= microversion.CLUSTER_ID else "stack_id"
+
+
+def cluster(req, row, template_labels=None):
     extra = row.extra or {}
     body = {
         "uuid": row.uuid, "name": row.name, "cluster_template_id": row.cluster_template_id,
@@ -52,21 +78,18 @@ def cluster(req, row, detail=True, template_labels=None):
         "project_id": row.project_id, "user_id": row.user_id,
         "coe_version": extra.get("coe_version"), "container_version": None,
         "discovery_url": extra.get("discovery_url"),
-        "docker_volume_size": extra.get("docker_volume_size"),
-        "flavor_id": extra.get("flavor_id"), "master_flavor_id": extra.get("master_flavor_id"),
+        "docker_volume_size": row.docker_volume_size,
+        "flavor_id": row.flavor_id, "master_flavor_id": row.master_flavor_id,
         "fixed_network": extra.get("fixed_network"), "fixed_subnet": extra.get("fixed_subnet"),
         "floating_ip_enabled": extra.get("floating_ip_enabled"),
         "master_lb_enabled": extra.get("master_lb_enabled"),
         "created_at": stamp(row.created_at), "updated_at": stamp(row.updated_at),
         "links": links(req, "clusters", row.uuid),
     }
-    if not detail:
-        body = {k: body[k] for k in CLUSTER_LIST_KEYS}
-    elif template_labels is not None:
+    if template_labels is not None:
         added, overridden, skipped = _labels_diff(row.labels or {}, template_labels)
         body.update(labels_added=added, labels_overridden=overridden, labels_skipped=skipped)
-    # There is no Heat stack: the id field exists, empty, under the version's name.
-    body["cluster_id" if req.version >= microversion.CLUSTER_ID else "stack_id"] = None
+    body[id_key(req)] = None
     return body
 
 

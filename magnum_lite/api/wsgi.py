@@ -21,7 +21,9 @@ def config_files():
 
 def init_application():
     conf = service.prepare([], config_files())
-    return api_app.build_app(conf)
+    app = api_app.build_app(conf)
+    api_app.tune_gc()
+    return app
 
 
 def __getattr__(name):

@@ -27,8 +27,9 @@ def main(argv=None):
     migration.upgrade(conf)
     conductor = conductor_cmd.build(conf)
     threading.Thread(target=conductor.run, daemon=True, name="conductor").start()
-    server = simple_server.make_server(conf.api.host, conf.api.port,
-                                       api_app.build_app(conf),
+    app = api_app.build_app(conf)
+    api_app.tune_gc()
+    server = simple_server.make_server(conf.api.host, conf.api.port, app,
                                        server_class=_ThreadingServer)
     print(f"magnum_lite standalone: OS_AUTH_TYPE=none "
           f"OS_ENDPOINT=http://{conf.api.host}:{conf.api.port}/v1", flush=True)

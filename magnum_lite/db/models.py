@@ -21,7 +21,9 @@ class JSONText(sa.types.TypeDecorator):
         return None if value is None else json.dumps(value, sort_keys=True)
 
     def process_result_value(self, value, dialect):
-        return None if value is None else json.loads(value)
+        if value is None:
+            return None
+        return {} if value == "{}" else json.loads(value)
 
 
 class Base(orm.DeclarativeBase):
@@ -64,6 +66,10 @@ class Cluster(Timestamped, Base):
     master_count: orm.Mapped[int] = orm.mapped_column(default=1)
     node_count: orm.Mapped[int] = orm.mapped_column(default=1)
     create_timeout: orm.Mapped[int] = orm.mapped_column(default=60)
+    # Own columns (not ``extra``): the list view shows them, and lists must stay cheap.
+    flavor_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    master_flavor_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    docker_volume_size: orm.Mapped[int | None] = orm.mapped_column()
     status: orm.Mapped[str] = orm.mapped_column(sa.String(20), index=True)
     status_reason: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
     health_status: orm.Mapped[str | None] = orm.mapped_column(sa.String(20))

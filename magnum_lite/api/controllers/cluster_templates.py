@@ -53,11 +53,10 @@ def create(req):
 
 def index(req, detail=False):
     req.authorize("clustertemplate:get_all")
-    query = lookup.visible(req, Template)
+    where = lookup.visibility(req, Template)
     if not req.is_admin:
-        query = query.filter(Template.hidden.is_(False) | (Template.project_id
-                                                           == req.ctx.project_id))
-    rows, next_url = pagination.page(req, query, Template)
+        where.append(Template.hidden.is_(False) | (Template.project_id == req.ctx.project_id))
+    rows, next_url = pagination.page(req, Template, where)
     items = [views.template(req, row, detail) for row in rows]
     return common.reply(common.collection("clustertemplates", items, next_url))
 

@@ -17,6 +17,7 @@ from magnum_lite.db import models, operations
 Cluster = models.Cluster
 TEMPLATE_FALLBACKS = ("docker_volume_size", "flavor_id", "master_flavor_id", "fixed_network",
                       "fixed_subnet", "floating_ip_enabled", "master_lb_enabled")
+COLUMNS_FROM_EXTRA = ("docker_volume_size", "flavor_id", "master_flavor_id")
 PATCHABLE = ("node_count", "health_status", "health_status_reason")
 EXTRA_KEYS = ("discovery_url", *TEMPLATE_FALLBACKS)
 
@@ -53,7 +54,8 @@ def create(req):
         master_count=values["master_count"], node_count=values["node_count"],
         create_timeout=values["create_timeout"], labels=_labels(values, template),
         status=st.CREATE_IN_PROGRESS, status_reason="Cluster creation queued",
-        health_status="UNKNOWN", extra=extra)
+        health_status="UNKNOWN",
+        **{key: extra.pop(key) for key in COLUMNS_FROM_EXTRA}, extra=extra)
     req.db.add(row)
     req.db.flush()
     operations.enqueue(req.db, row.uuid, "create")
@@ -62,8 +64,13 @@ def create(req):
 
 def index(req, detail=False):
     req.authorize("cluster:get_all")
-    rows, next_url = pagination.page(req, lookup.visible(req, Cluster), Cluster)
-    items = [views.cluster(req, row, detail) for row in rows]
+    where = lookup.visibility(req, Cluster)
+    if detail:
+        rows, next_url = pagination.page(req, Cluster, where)
+        items = [views.cluster(req, row) for row in rows]
+    else:
+        rows, next_url = pagination.page(req, Cluster, where, views.CLUSTER_LIST_COLUMNS)
+        items = views.cluster_summaries(req, rows)
     return common.reply(common.collection("clusters", items, next_url))
 
 

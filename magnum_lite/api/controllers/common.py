@@ -9,7 +9,7 @@ from magnum_lite.api import errors
 
 def reply(body, status=200, headers=None):
     response = webob.Response(status=status, content_type="application/json", charset=None)
-    response.body = json.dumps(body).encode()
+    response.body = json.dumps(body, separators=(",", ":"), check_circular=False).encode()
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

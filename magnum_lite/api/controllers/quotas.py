@@ -46,11 +46,11 @@ def create(req):
 
 def index(req):
     req.authorize("quota:get_all")
-    query = req.db.query(Quota)
+    where = []
     all_tenants = req.GET.get("all_tenants", "").lower() in ("true", "1")
     if not (req.is_admin and all_tenants):
-        query = query.filter(Quota.project_id == req.ctx.project_id)
-    rows, next_url = pagination.page(req, query, Quota, marker_column="id")
+        where.append(Quota.project_id == req.ctx.project_id)
+    rows, next_url = pagination.page(req, Quota, where, marker_column="id")
     return common.reply(common.collection("quotas", [views.quota(r) for r in rows],
                                           next_url))
 

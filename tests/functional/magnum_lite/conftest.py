@@ -93,9 +93,11 @@ timeout_unit_seconds = 1
 @pytest.fixture(scope="session")
 def magnum(tmp_path_factory):
     service = Service(tmp_path_factory.mktemp("magnum-lite"))
-    service.start()
-    yield service
-    service.stop()
+    try:
+        service.start()
+        yield service
+    finally:
+        service.stop()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ def test_no_server_errors_over_a_thousand_requests(magnum, tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "schemathesis.cli", "run", magnum.url + "/v1/openapi.yaml",
          "--url", magnum.url, "--checks", "not_a_server_error", "--max-examples", "30",
-         "--seed", "7", "--max-time", "150", "--request-timeout", "10",
+         "--seed", "7", "--max-time", "100", "--request-timeout", "10",
          "--header", "X-Project-Id: fuzz", "--header", "X-Roles: admin,member",
          "--suppress-health-check", "all", "--report-dir", str(tmp_path)],
         capture_output=True, text=True, timeout=300, cwd=tmp_path)
