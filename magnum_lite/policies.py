@@ -16,52 +16,48 @@ _BASE = [
 ]
 
 
-def _rule(name, check, description, method, path):
-    return policy.DocumentedRuleDefault(name, check, description,
-                                        [{"method": method, "path": path}])
-
-
-_API = [
-    _rule("cluster:create", OWNER, "Create a cluster.", "POST", "/v1/clusters"),
-    _rule("cluster:get_all", OWNER, "List clusters.", "GET", "/v1/clusters"),
-    _rule("cluster:get", OWNER, "Show a cluster.", "GET", "/v1/clusters/{cluster}"),
-    _rule("cluster:update", OWNER, "Change a cluster's node count.", "PATCH",
-          "/v1/clusters/{cluster}"),
-    _rule("cluster:resize", OWNER, "Resize a cluster.", "POST",
-          "/v1/clusters/{cluster}/actions/resize"),
-    _rule("cluster:delete", OWNER, "Delete a cluster.", "DELETE", "/v1/clusters/{cluster}"),
-    _rule("clustertemplate:create", OWNER, "Create a cluster template.", "POST",
-          "/v1/clustertemplates"),
-    _rule("clustertemplate:get_all", OWNER, "List cluster templates.", "GET",
-          "/v1/clustertemplates"),
-    _rule("clustertemplate:get", OWNER, "Show a cluster template.", "GET",
-          "/v1/clustertemplates/{clustertemplate}"),
-    _rule("clustertemplate:update", OWNER, "Update a cluster template.", "PATCH",
-          "/v1/clustertemplates/{clustertemplate}"),
-    _rule("clustertemplate:delete", OWNER, "Delete a cluster template.", "DELETE",
-          "/v1/clustertemplates/{clustertemplate}"),
-    _rule("clustertemplate:publish", ADMIN, "Make a cluster template public or hidden.",
-          "POST", "/v1/clustertemplates"),
-    _rule("certificate:get", OWNER, "Show a cluster's CA certificate.", "GET",
-          "/v1/certificates/{cluster}"),
-    _rule("certificate:create", OWNER, "Sign a certificate request for a cluster.", "POST",
-          "/v1/certificates"),
-    _rule("certificate:rotate_ca", OWNER, "Rotate a cluster's CA.", "PATCH",
-          "/v1/certificates/{cluster}"),
-    _rule("magnum-service:get_all", ADMIN, "List magnum_lite services.", "GET",
-          "/v1/mservices"),
-    _rule("stats:get_all", OWNER, "Show cluster statistics of a project.", "GET",
-          "/v1/stats"),
-    _rule("quota:create", ADMIN, "Set a project's quota.", "POST", "/v1/quotas"),
-    _rule("quota:update", ADMIN, "Change a project's quota.", "PATCH",
-          "/v1/quotas/{project}/{resource}"),
-    _rule("quota:delete", ADMIN, "Remove a project's quota.", "DELETE",
-          "/v1/quotas/{project}/{resource}"),
-    _rule("quota:get", OWNER, "Show a project's quota.", "GET",
-          "/v1/quotas/{project}/{resource}"),
-    _rule("quota:get_all", OWNER, "List quotas.", "GET", "/v1/quotas"),
-]
+# (name, check, description, method, path): one documented default per API action.
+_API_TABLE = (
+    ("cluster:create", OWNER, "Create a cluster.", "POST", "/v1/clusters"),
+    ("cluster:get_all", OWNER, "List clusters.", "GET", "/v1/clusters"),
+    ("cluster:get", OWNER, "Show a cluster.", "GET", "/v1/clusters/{cluster}"),
+    ("cluster:update", OWNER, "Change a cluster's node count.", "PATCH",
+     "/v1/clusters/{cluster}"),
+    ("cluster:resize", OWNER, "Resize a cluster.", "POST",
+     "/v1/clusters/{cluster}/actions/resize"),
+    ("cluster:delete", OWNER, "Delete a cluster.", "DELETE", "/v1/clusters/{cluster}"),
+    ("clustertemplate:create", OWNER, "Create a cluster template.", "POST",
+     "/v1/clustertemplates"),
+    ("clustertemplate:get_all", OWNER, "List cluster templates.", "GET",
+     "/v1/clustertemplates"),
+    ("clustertemplate:get", OWNER, "Show a cluster template.", "GET",
+     "/v1/clustertemplates/{clustertemplate}"),
+    ("clustertemplate:update", OWNER, "Update a cluster template.", "PATCH",
+     "/v1/clustertemplates/{clustertemplate}"),
+    ("clustertemplate:delete", OWNER, "Delete a cluster template.", "DELETE",
+     "/v1/clustertemplates/{clustertemplate}"),
+    ("clustertemplate:publish", ADMIN, "Make a cluster template public or hidden.",
+     "POST", "/v1/clustertemplates"),
+    ("certificate:get", OWNER, "Show a cluster's CA certificate.", "GET",
+     "/v1/certificates/{cluster}"),
+    ("certificate:create", OWNER, "Sign a certificate request for a cluster.", "POST",
+     "/v1/certificates"),
+    ("certificate:rotate_ca", OWNER, "Rotate a cluster's CA.", "PATCH",
+     "/v1/certificates/{cluster}"),
+    ("magnum-service:get_all", ADMIN, "List magnum_lite services.", "GET", "/v1/mservices"),
+    ("stats:get_all", OWNER, "Show cluster statistics of a project.", "GET", "/v1/stats"),
+    ("quota:create", ADMIN, "Set a project's quota.", "POST", "/v1/quotas"),
+    ("quota:update", ADMIN, "Change a project's quota.", "PATCH",
+     "/v1/quotas/{project}/{resource}"),
+    ("quota:delete", ADMIN, "Remove a project's quota.", "DELETE",
+     "/v1/quotas/{project}/{resource}"),
+    ("quota:get", OWNER, "Show a project's quota.", "GET", "/v1/quotas/{project}/{resource}"),
+    ("quota:get_all", OWNER, "List quotas.", "GET", "/v1/quotas"),
+)
 
 
 def list_rules():
-    return _BASE + _API
+    return _BASE + [
+        policy.DocumentedRuleDefault(name, check, description,
+                                     [{"method": method, "path": path}])
+        for name, check, description, method, path in _API_TABLE]
