@@ -44,7 +44,8 @@ class Client:
             req.content_type = "application/json"
         req.headers.update(headers or {})
         response = req.get_response(self.app)
-        response.json_body_or_none = json.loads(response.body) if response.body else None
+        response.json_body_or_none = (json.loads(response.body) if response.body and
+                                      response.content_type == "application/json" else None)
         return response
 
     def get(self, path, **kw):
