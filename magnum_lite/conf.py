@@ -1,6 +1,9 @@
-"""magnum_lite options: ``[docker]``, ``[hosts]``, ``[tls]`` and ``[swarm]``."""
+"""magnum_lite options: one module so the sample and ``list_opts`` never drift."""
+
+import os
 
 from oslo_config import cfg
+from oslo_db import options as db_options
 
 from openstack_docker.conf import endpoint_opts
 
@@ -61,18 +64,90 @@ swarm_opts = [
                     "is seen down after a few missed heartbeats."),
 ]
 
-ALL_OPTS = docker_opts
+default_opts = [
+    cfg.StrOpt("state_path", default="/var/lib/magnum-lite",
+               help="Directory for local state; the default sqlite database lives here."),
+]
+
+api_group = cfg.OptGroup("api", title="magnum_lite API service",
+                         help="The Magnum-v1-compatible HTTP API.")
+
+api_opts = [
+    cfg.HostAddressOpt("host", default="127.0.0.1", help="Address the API listens on."),
+    cfg.PortOpt("port", default=9511, help="Port the API listens on (Magnum's is 9511)."),
+    cfg.IntOpt("workers", default=2, min=1, help="gunicorn worker processes."),
+    cfg.StrOpt("auth_strategy", default="keystone", choices=["keystone", "noauth"],
+               help="keystone: keystonemiddleware auth_token checks tokens and oslo.policy "
+                    "decides. noauth: no token check, the project comes from the "
+                    "X-Project-Id header or [api] noauth_project (standalone use only)."),
+    cfg.StrOpt("noauth_project", default="default",
+               help="Project of noauth requests that send no X-Project-Id header."),
+    cfg.ListOpt("noauth_roles", default=["member"],
+                help="Roles of noauth requests that send no X-Roles header; add 'admin' "
+                     "for a single-operator standalone service."),
+    cfg.IntOpt("max_limit", default=1000, min=1,
+               help="Largest page a collection returns; also the page size when "
+                    "the request gives no limit."),
+]
+
+conductor_group = cfg.OptGroup("conductor", title="magnum_lite conductor",
+                               help="The worker that runs cluster operations.")
+
+conductor_opts = [
+    cfg.StrOpt("driver", default="swarm-mode",
+               help="Cluster driver: an entry point name in magnum_lite.drivers or a "
+                    "'module:Class' path."),
+    cfg.StrOpt("hosts_loader", default="magnum_lite.hosts:load",
+               help="'module:function' returning the operator's Docker hosts, "
+                    "called with the config object."),
+    cfg.FloatOpt("poll_interval", default=1.0, min=0.05,
+                 help="Seconds between looks for queued operations."),
+    cfg.IntOpt("lease_seconds", default=60, min=1,
+               help="How long a claimed operation is owned before another conductor may "
+                    "take it over; renewed while it runs."),
+    cfg.IntOpt("max_attempts", default=2, min=1,
+               help="Claims of one operation (a crash ends one) before it is marked "
+                    "failed instead of resumed."),
+    cfg.FloatOpt("health_interval", default=60.0, min=0,
+                 help="Seconds between health polls of complete clusters; 0 disables."),
+    cfg.FloatOpt("heartbeat_interval", default=10.0, min=0.1,
+                 help="Seconds between service heartbeats (what 'coe service list' shows)."),
+    cfg.IntOpt("service_down_time", default=60, min=1,
+               help="A service without a heartbeat for this many seconds is 'down'."),
+    cfg.FloatOpt("timeout_unit_seconds", default=60.0, min=0.01,
+                 help="Seconds per unit of a cluster's create_timeout (Magnum: minutes). "
+                      "Tests lower it; operators leave it at 60."),
+]
+
+quotas_group = cfg.OptGroup("quotas", title="magnum_lite quotas")
+
+quotas_opts = [
+    cfg.IntOpt("max_clusters_per_project", default=20, min=0,
+               help="Clusters a project may have when no quota is stored for it."),
+]
+
+GROUPS = ((None, default_opts), (docker_group, docker_opts), (api_group, api_opts),
+          (conductor_group, conductor_opts), (quotas_group, quotas_opts),
+          (hosts_group, hosts_opts), (tls_group, tls_opts), (swarm_group, swarm_opts))
 
 
 def register_opts(conf):
-    conf.register_group(docker_group)
-    conf.register_opts(ALL_OPTS, group=docker_group)
-    for group, opts in ((hosts_group, hosts_opts), (tls_group, tls_opts),
-                        (swarm_group, swarm_opts)):
-        conf.register_group(group)
+    for group, opts in GROUPS:
+        if group is not None:
+            conf.register_group(group)
         conf.register_opts(opts, group=group)
+    db_options.set_defaults(conf)
+
+
+def default_connection(conf):
+    """The sqlite URL under state_path used when [database] connection is unset."""
+    return "sqlite:///" + os.path.join(conf.state_path, "magnum-lite.sqlite")
 
 
 def list_opts():
-    return [(docker_group, ALL_OPTS), (hosts_group, hosts_opts), (tls_group, tls_opts),
-            (swarm_group, swarm_opts)]
+    """Ours, plus the library options magnum_lite reads (one sample for operators)."""
+    from keystonemiddleware import auth_token
+    from oslo_policy import opts as policy_opts
+
+    return ([(group, opts) for group, opts in GROUPS] + db_options.list_opts()
+            + policy_opts.list_opts() + auth_token.list_opts())

@@ -1,18 +1,34 @@
 """Cluster drivers: each turns a magnum_lite cluster into real COE state on Docker hosts.
 
-Drivers register under the ``magnum_lite.drivers`` entry point group; :func:`load` gets
-one by name (``swarm-mode``).
+``[conductor] driver`` names one: an entry point in ``magnum_lite.drivers`` (the real one is
+``swarm-mode``) or a ``module:Class`` path (tests plug a fake this way). The operator's host
+list comes from ``[conductor] hosts_loader``.
 """
 
-from importlib import metadata
+import importlib
+import inspect
 
-ENTRY_POINT_GROUP = "magnum_lite.drivers"
+from stevedore import driver as stevedore_driver
+
+NAMESPACE = "magnum_lite.drivers"
 
 
-def load(name, **kwargs):
-    """Instantiate the driver registered as ``name``; LookupError when none is."""
-    for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
-        if entry_point.name == name:
-            return entry_point.load()(**kwargs)
-    raise LookupError(f"no magnum_lite driver named {name!r} "
-                      f"(entry point group {ENTRY_POINT_GROUP})")
+def _import(path):
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def load_driver(conf):
+    name = conf.conductor.driver
+    cls = _import(name) if ":" in name else stevedore_driver.DriverManager(NAMESPACE, name).driver
+    # Drivers may take the config object; the contract allows either.
+    try:
+        takes_conf = bool(inspect.signature(cls).parameters)
+    except (TypeError, ValueError):
+        takes_conf = False
+    return cls(conf) if takes_conf else cls()
+
+
+def load_hosts(conf):
+    """The operator's Docker hosts (``magnum_lite.hosts.load`` unless configured)."""
+    return list(_import(conf.conductor.hosts_loader)(conf))

@@ -1,0 +1,1 @@
+"""The Magnum-v1-compatible HTTP API (webob + routes)."""

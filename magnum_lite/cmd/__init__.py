@@ -1,0 +1,1 @@
+"""Console scripts: magnum-lite-api, -conductor, -manage, -standalone."""

@@ -1,0 +1,1 @@
+"""The conductor: claims queued operations and runs them through the cluster driver."""

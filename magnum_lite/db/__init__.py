@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, the query API and alembic migrations."""

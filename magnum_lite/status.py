@@ -1,0 +1,21 @@
+"""Magnum's cluster status machine: the values, and which ones allow which operation."""
+
+CREATE_IN_PROGRESS = "CREATE_IN_PROGRESS"
+CREATE_FAILED = "CREATE_FAILED"
+CREATE_COMPLETE = "CREATE_COMPLETE"
+UPDATE_IN_PROGRESS = "UPDATE_IN_PROGRESS"
+UPDATE_FAILED = "UPDATE_FAILED"
+UPDATE_COMPLETE = "UPDATE_COMPLETE"
+DELETE_IN_PROGRESS = "DELETE_IN_PROGRESS"
+DELETE_FAILED = "DELETE_FAILED"
+DELETE_COMPLETE = "DELETE_COMPLETE"
+
+# Magnum's conductor updates clusters only from a *_COMPLETE status ...
+UPDATABLE = frozenset({CREATE_COMPLETE, UPDATE_COMPLETE, "RESUME_COMPLETE",
+                       "RESTORE_COMPLETE", "ROLLBACK_COMPLETE", "SNAPSHOT_COMPLETE",
+                       "CHECK_COMPLETE", "ADOPT_COMPLETE"})
+# ... and resizes also after a failed or during a running update.
+RESIZABLE = UPDATABLE | {UPDATE_FAILED, UPDATE_IN_PROGRESS}
+# Clusters whose health the conductor polls.
+RUNNING = UPDATABLE
+IN_PROGRESS = frozenset({CREATE_IN_PROGRESS, UPDATE_IN_PROGRESS, DELETE_IN_PROGRESS})
