@@ -6,42 +6,11 @@ Plugged with ``[conductor] driver = tests.common.magnum_fake:FakeDriver`` and
 ``MAGNUM_FAKE_HOSTS`` sets how many hosts exist (default 6; even ones zone=a, odd zone=b).
 """
 
-import dataclasses
 import hashlib
 import os
 import time
 
-
-@dataclasses.dataclass
-class Host:
-    name: str
-    endpoint: str
-    advertise_address: str
-    ca_cert: str | None = None
-    client_cert: str | None = None
-    client_key: str | None = None
-    labels: dict = dataclasses.field(default_factory=dict)
-
-
-@dataclasses.dataclass
-class NodeStatus:
-    host: str
-    role: str
-    node_id: str | None
-    healthy: bool
-    reason: str
-
-
-@dataclasses.dataclass
-class ClusterState:
-    api_address: str | None
-    master_addresses: list
-    node_addresses: list
-    nodes: list
-
-
-class FakeDriverError(Exception):
-    pass
+from magnum_lite.drivers.base import ClusterState, DriverError, Host, NodeStatus
 
 
 def load_hosts(conf=None):
@@ -68,7 +37,7 @@ class FakeDriver:
 
     def _maybe_fail(self, cluster, what):
         if cluster.labels.get("fake_fail") == what:
-            raise FakeDriverError(f"fake driver refused to {what} {cluster.name}")
+            raise DriverError(f"fake driver refused to {what} {cluster.name}")
 
     def create(self, cluster, managers, workers):
         self.calls.append(("create", cluster.uuid, [h.name for h in managers + workers]))
