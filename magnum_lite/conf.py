@@ -134,6 +134,10 @@ GROUPS = ((None, default_opts), (docker_group, docker_opts), (api_group, api_opt
 def register_opts(conf):
     for group, opts in GROUPS:
         if group is not None:
+            # A new OptGroup per ConfigOpts: oslo.config copies a registered group only
+            # shallowly, so sharing ours would share its options' overrides (and values set
+            # with set_override) between every ConfigOpts of the process.
+            group = cfg.OptGroup(group.name, title=group.title, help=group.help)
             conf.register_group(group)
         conf.register_opts(opts, group=group)
     db_options.set_defaults(conf)
