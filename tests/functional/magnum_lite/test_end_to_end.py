@@ -14,6 +14,7 @@ import subprocess
 import time
 
 import pytest
+import requests
 import yaml
 
 from magnum_lite.drivers.swarm_mode import logic
@@ -140,6 +141,10 @@ def test_cluster_lifecycle(osc, service, engines, tmp_path):
     uuid = cluster["uuid"]
     labelled = engines["mee1"].swarm_nodes(labels={"org.openstack.docker.resource-id": uuid})
     assert len(labelled) == 3
+    refused = requests.post(service.url + "/v1/certificates", timeout=30,
+                            json={"cluster_uuid": uuid, "csr": "-----BEGIN nothing"})
+    assert refused.status_code == 400, refused.text
+    assert "not a PEM certificate signing request" in refused.text
 
     osc("cluster", "resize", "e2e", "1")
     assert _timed("resize 3 -> 2 nodes", timings,
@@ -168,6 +173,11 @@ def test_cluster_lifecycle(osc, service, engines, tmp_path):
     helpers.wait_for(lambda: osc.json("cluster", "show", "e2e")["health_status"]
                      == "HEALTHY", timeout=90, interval=0.5, what="HEALTHY again")
 
+    # A service of the cluster (as the driver labels them): delete removes it too.
+    engines["mee1"].create_service(testbed.image("sleeper"), name="e2e-sleep",
+                                   resource_id=uuid, constraints=["node.role==worker"])
+    helpers.wait_for(lambda: engines[worker].list_containers(resource_id=uuid),
+                     timeout=60, what="the service's container on the worker")
     osc("cluster", "delete", "e2e")
     _timed("delete", timings, lambda: helpers.wait_for(
         lambda: "e2e" not in [c["name"] for c in osc.json("cluster", "list")],
