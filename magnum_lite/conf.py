@@ -102,6 +102,10 @@ conductor_opts = [
                     "called with the config object."),
     cfg.FloatOpt("poll_interval", default=1.0, min=0.05,
                  help="Seconds between looks for queued operations."),
+    cfg.StrOpt("wakeup_socket", default="$state_path/conductor.sock",
+               help="Unix datagram socket the conductor listens on and the API rings after "
+                    "queueing an operation, so that it starts at once rather than at the "
+                    "next poll (same host only; empty: poll only)."),
     cfg.IntOpt("lease_seconds", default=60, min=1,
                help="How long a claimed operation is owned before another conductor may "
                     "take it over; renewed while it runs."),

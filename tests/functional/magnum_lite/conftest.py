@@ -32,12 +32,14 @@ FAKE_CONDUCTOR = f"""driver = {FAKE}:FakeDriver
 hosts_loader = {FAKE}:load_hosts
 poll_interval = 0.1
 timeout_unit_seconds = 1
+heartbeat_interval = 1
+health_interval = 2
 """
 
 
 class Service:
-    """The two processes, their config and log files. ``conductor``: the driver part of
-    ``[conductor]`` (the fake one unless given); ``extra``: more config sections."""
+    """The two processes, their config and log files. ``conductor``: the ``[conductor]``
+    options (the fake driver's unless given); ``extra``: more config sections."""
 
     def __init__(self, tmp, conductor=FAKE_CONDUCTOR, extra=""):
         self.tmp, self.port = tmp, free_port()
@@ -52,9 +54,7 @@ workers = 2
 auth_strategy = noauth
 noauth_roles = admin,member
 [conductor]
-{conductor}heartbeat_interval = 1
-health_interval = 2
-{extra}""")
+{conductor}{extra}""")
         self.env = dict(os.environ, PYTHONPATH=str(ROOT), MAGNUM_FAKE_HOSTS="6")
         self.procs = []
 

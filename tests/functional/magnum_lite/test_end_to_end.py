@@ -51,7 +51,10 @@ def service(records, tmp_path_factory):
          "client_cert": r["tls"]["cert"], "client_key": r["tls"]["key"],
          "labels": {"rack": name}} for name, r in records.items()]}))
     tls = records["mee1"]["tls"]
-    service = Service(tmp, conductor="driver = swarm-mode\npoll_interval = 0.2\n", extra=f"""
+    service = Service(tmp, conductor="""driver = swarm-mode
+poll_interval = 0.2
+health_interval = 2
+""", extra=f"""
 [hosts]
 hosts_file = {hosts}
 [tls]
