@@ -12,7 +12,6 @@ Run: PYTHONPATH=. .tox/openstack/bin/python benchmarks/magnum_cluster_create_api
 """
 
 import contextlib
-import statistics
 import sys
 import tempfile
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 import requests
 import yaml
 
-from benchmarks.magnum_cluster_create import sdk_client, sdk_create, sdk_delete
+from benchmarks.magnum_cluster_create import report, sdk_client, sdk_create, sdk_delete
 from tests.common import testbed
 from tests.functional.magnum_lite.conftest import Service
 
@@ -103,12 +102,7 @@ def main():
                         if "workers ready in" in line]
     print(f"{'driver create, in the conductor':38} "
           + ", ".join(f"{t:.1f}" for t in driver_times) + " s")
-    for label, times in (("API create (1 manager + 3 workers)", api_times),
-                         ("docker SDK init + joins", sdk_times)):
-        runs = ", ".join(f"{t:.2f}" for t in times)
-        print(f"{label:38} {runs} s, median {statistics.median(times):.2f} s")
-    ratio = statistics.median(api_times) / statistics.median(sdk_times)
-    print(f"ratio API/SDK (target <= 1.3): {ratio:.2f}")
+    report("API", api_times, sdk_times, 1.3)
 
 
 if __name__ == "__main__":

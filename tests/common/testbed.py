@@ -69,6 +69,15 @@ def extra_engine_running(name, tls=False):
         state.cache_clear()
 
 
+@contextlib.contextmanager
+def extra_engines_running(names, tls=False):
+    """``extra_engine_running`` for each name; yields ``{name: record}``."""
+    with contextlib.ExitStack() as stack:
+        for name in names:
+            stack.enter_context(extra_engine_running(name, tls=tls))
+        yield {name: extra_engine(name) for name in names}
+
+
 def restart_extra_engine(name):
     """``tools/testbed engine restart NAME``: the engine's dockerd, dead or frozen, starts
     again on its data (containers and images kept); returns its record."""

@@ -8,7 +8,6 @@ in the hosts file, so it is the first free host and the cluster's manager (its T
 the ``api_address`` the docker CLI talks to). The main engine never joins a swarm.
 """
 
-import contextlib
 import os
 import subprocess
 import time
@@ -28,10 +27,8 @@ NAMES = ("mee1", "mee2", "mee3")
 
 @pytest.fixture(scope="module")
 def records():
-    with contextlib.ExitStack() as stack:
-        for name in NAMES:
-            stack.enter_context(testbed.extra_engine_running(name, tls=True))
-        yield {name: testbed.extra_engine(name) for name in NAMES}
+    with testbed.extra_engines_running(NAMES, tls=True) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -34,10 +34,8 @@ NAMES = ("msw1", "msw2", "msw3")
 
 @pytest.fixture(scope="module")
 def records():
-    with contextlib.ExitStack() as stack:
-        for name in NAMES:
-            stack.enter_context(testbed.extra_engine_running(name, tls=True))
-        yield {name: testbed.extra_engine(name) for name in NAMES}
+    with testbed.extra_engines_running(NAMES, tls=True) as running:
+        yield running
 
 
 def _host(record, name):
