@@ -85,12 +85,18 @@ def main():
             sdk_create(records, clients)
             sdk_times.append(time.perf_counter() - start)
             sdk_delete(clients)
-    for label, times in (("driver create (1 manager + 3 workers)", driver_times),
-                         ("docker SDK init + joins", sdk_times)):
-        runs = ", ".join(f"{t:.2f}" for t in times)
-        print(f"{label:38} {runs} s, median {statistics.median(times):.2f} s")
-    ratio = statistics.median(driver_times) / statistics.median(sdk_times)
-    print(f"ratio driver/SDK (target <= 1.2): {ratio:.2f}")
+    report("driver", driver_times, sdk_times, 1.2)
+
+
+def report(name, times, sdk_times, target):
+    """Print both sides' runs and medians, and the ratio of the medians."""
+    for label, runs in ((f"{name} create (1 manager + 3 workers)", times),
+                        ("docker SDK init + joins", sdk_times)):
+        listed = ", ".join(f"{t:.2f}" for t in runs)
+        print(f"{label:38} {listed} s, median {statistics.median(runs):.2f} s")
+    ratio = statistics.median(times) / statistics.median(sdk_times)
+    print(f"ratio {name}/SDK (target <= {target}): {ratio:.2f}")
+
 
 if __name__ == "__main__":
     main()

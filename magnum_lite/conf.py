@@ -102,6 +102,10 @@ conductor_opts = [
                     "called with the config object."),
     cfg.FloatOpt("poll_interval", default=1.0, min=0.05,
                  help="Seconds between looks for queued operations."),
+    cfg.StrOpt("wakeup_socket", default="$state_path/conductor.sock",
+               help="Unix datagram socket the conductor listens on and the API rings after "
+                    "queueing an operation, so that it starts at once rather than at the "
+                    "next poll (same host only; empty: poll only)."),
     cfg.IntOpt("lease_seconds", default=60, min=1,
                help="How long a claimed operation is owned before another conductor may "
                     "take it over; renewed while it runs."),
@@ -134,6 +138,10 @@ GROUPS = ((None, default_opts), (docker_group, docker_opts), (api_group, api_opt
 def register_opts(conf):
     for group, opts in GROUPS:
         if group is not None:
+            # A new OptGroup per ConfigOpts: oslo.config copies a registered group only
+            # shallowly, so sharing ours would share its options' overrides (and values set
+            # with set_override) between every ConfigOpts of the process.
+            group = cfg.OptGroup(group.name, title=group.title, help=group.help)
             conf.register_group(group)
         conf.register_opts(opts, group=group)
     db_options.set_defaults(conf)

@@ -12,7 +12,7 @@ import logging
 import webob
 from oslo_middleware import request_id as request_id_mw
 
-from magnum_lite import drivers
+from magnum_lite import doorbell, drivers
 from magnum_lite.api import auth, errors, microversion, router
 from magnum_lite.db import api as db_api
 
@@ -63,7 +63,10 @@ class API:
         req.ctx = auth.context_from(req, self.conf)
         with db_api.session(self.conf, write=method != "GET") as ses:
             req.db = ses
-            return handler(req, **match)
+            response = handler(req, **match)
+        if ses.info.get("enqueued"):  # committed: the conductor finds it when woken
+            doorbell.ring(self.conf)
+        return response
 
     def __call__(self, environ, start_response):
         req = Request(environ)

@@ -9,6 +9,7 @@ import uuid
 
 import sqlalchemy as sa
 
+from magnum_lite import doorbell
 from magnum_lite import status as st
 from magnum_lite.conductor import allocation, tasks
 from magnum_lite.conductor import clusters as cluster_objects
@@ -83,6 +84,7 @@ class Conductor:
         self._next_beat = 0.0
         self._next_health = time.monotonic() + conf.conductor.health_interval
         self.runner = tasks.Runner(conf, driver, self.owner, tick=self._beat)
+        self.doorbell = None
 
     def _beat(self):
         if time.monotonic() >= self._next_beat:
@@ -108,14 +110,19 @@ class Conductor:
 
     def run(self):
         LOG.info("conductor %s started", self.owner)
-        while not self.stop_event.is_set():
-            try:
-                busy = self.run_once()
-            except Exception:
-                LOG.exception("conductor pass failed")
-                busy = False
-            if not busy:
-                self.stop_event.wait(self.conf.conductor.poll_interval)
+        self.doorbell = doorbell.Listener(self.conf, self.stop_event)
+        try:
+            while not self.stop_event.is_set():
+                try:
+                    busy = self.run_once()
+                except Exception:
+                    LOG.exception("conductor pass failed")
+                    busy = False
+                if not busy:
+                    self.doorbell.wait(self.conf.conductor.poll_interval)
+        finally:
+            self.doorbell.close()
 
     def stop(self):
         self.stop_event.set()
+        doorbell.ring(self.conf)

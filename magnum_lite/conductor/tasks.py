@@ -185,8 +185,16 @@ class Runner:
                 allocation.release(self.conf, row.uuid)
                 self.fail(op, row, str(exc))
                 return
-        state = self.call_driver(op, "create", cluster_objects.for_driver(row), managers,
-                                 workers, deadline=deadline)
+        try:
+            state = self.call_driver(op, "create", cluster_objects.for_driver(row), managers,
+                                     workers, deadline=deadline)
+        except (LostLease, TimedOut):
+            raise  # the driver may still be at work: the hosts stay the cluster's
+        except Exception:
+            # A failed driver create leaves nothing on the hosts (driver contract): free
+            # them, so that the failed cluster does not hold them until it is deleted.
+            allocation.release(self.conf, row.uuid)
+            raise
         values = self.store_state(row.uuid, state)
         set_cluster(self.conf, row.uuid, st.CREATE_IN_PROGRESS, status=st.CREATE_COMPLETE,
                     status_reason="Cluster created", **values)

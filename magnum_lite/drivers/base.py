@@ -73,4 +73,5 @@ class ClusterDriver(abc.ABC):
 
     @abc.abstractmethod
     def sign_certificate(self, cluster, csr_pem):
-        """PEM client certificate for a user's CSR."""
+        """PEM client certificate for a user's CSR; a CSR it refuses is a ``ValueError``
+        saying why (the API answers 400 with it)."""

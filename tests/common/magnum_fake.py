@@ -65,5 +65,7 @@ class FakeDriver:
         return f"-----BEGIN CERTIFICATE-----\nFAKECA{cluster.uuid}\n-----END CERTIFICATE-----\n"
 
     def sign_certificate(self, cluster, csr_pem):
+        if "BEGIN" not in csr_pem:
+            raise ValueError("fake driver: not a PEM certificate signing request")
         digest = hashlib.sha256(csr_pem.encode()).hexdigest()
         return f"-----BEGIN CERTIFICATE-----\nSIGNED{digest}\n-----END CERTIFICATE-----\n"

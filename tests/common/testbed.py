@@ -5,7 +5,9 @@ import functools
 import json
 import os
 import pathlib
+import signal
 import subprocess
+import time
 
 TOOL = pathlib.Path(__file__).resolve().parents[2] / "tools" / "testbed"
 STATE_DIR = os.environ.get("TESTBED_STATE", "/var/lib/openstack-docker-testbed")
@@ -67,6 +69,15 @@ def extra_engine_running(name, tls=False):
         state.cache_clear()
 
 
+@contextlib.contextmanager
+def extra_engines_running(names, tls=False):
+    """``extra_engine_running`` for each name; yields ``{name: record}``."""
+    with contextlib.ExitStack() as stack:
+        for name in names:
+            stack.enter_context(extra_engine_running(name, tls=tls))
+        yield {name: extra_engine(name) for name in names}
+
+
 def restart_extra_engine(name):
     """``tools/testbed engine restart NAME``: the engine's dockerd, dead or frozen, starts
     again on its data (containers and images kept); returns its record."""
@@ -74,3 +85,21 @@ def restart_extra_engine(name):
                    stdout=subprocess.DEVNULL)
     state.cache_clear()
     return extra_engine(name)
+
+
+def kill_extra_engine(name):
+    """SIGKILL the dockerd of engine NAME (a host that dies); returns once it is gone (or a
+    zombie). ``restart_extra_engine`` brings it back."""
+    pidfile = os.path.join(STATE_DIR, "engines", name, "dockerd.pid")
+    with open(pidfile) as handle:
+        pid = int(handle.read().strip())
+    os.kill(pid, signal.SIGKILL)
+    for _ in range(100):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        with open(f"/proc/{pid}/stat") as stat:
+            if stat.read().split()[2] == "Z":
+                return
+        time.sleep(0.1)

@@ -16,7 +16,7 @@ FIELDS = {
 def _call(req, method, *args):
     try:
         return getattr(req.driver(), method)(*args)
-    except DriverError as exc:
+    except (DriverError, ValueError) as exc:  # ValueError: a refused CSR (ca.CSRError)
         raise errors.BadRequest(str(exc)) from None
 
 

@@ -28,10 +28,20 @@ def free_port():
             return port
 
 
-class Service:
-    """The two processes, their config and log files."""
+FAKE_CONDUCTOR = f"""driver = {FAKE}:FakeDriver
+hosts_loader = {FAKE}:load_hosts
+poll_interval = 0.1
+timeout_unit_seconds = 1
+heartbeat_interval = 1
+health_interval = 2
+"""
 
-    def __init__(self, tmp):
+
+class Service:
+    """The two processes, their config and log files. ``conductor``: the ``[conductor]``
+    options (the fake driver's unless given); ``extra``: more config sections."""
+
+    def __init__(self, tmp, conductor=FAKE_CONDUCTOR, extra=""):
         self.tmp, self.port = tmp, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.config = tmp / "magnum-lite.conf"
@@ -44,13 +54,7 @@ workers = 2
 auth_strategy = noauth
 noauth_roles = admin,member
 [conductor]
-driver = {FAKE}:FakeDriver
-hosts_loader = {FAKE}:load_hosts
-poll_interval = 0.1
-heartbeat_interval = 1
-health_interval = 2
-timeout_unit_seconds = 1
-""")
+{conductor}{extra}""")
         self.env = dict(os.environ, PYTHONPATH=str(ROOT), MAGNUM_FAKE_HOSTS="6")
         self.procs = []
 
@@ -113,6 +117,12 @@ def http(magnum):
 @pytest.fixture
 def osc(magnum, tmp_path):
     """``openstack coe ...`` (the real OSC + magnumclient plugin) against the service."""
+    return osc_runner(magnum, tmp_path)
+
+
+def osc_runner(magnum, tmp_path):
+    """``run(*args, check=True)`` of ``openstack coe ARGS`` against ``magnum`` (a
+    :class:`Service`) from ``tmp_path``; ``run.json(*args)`` parses ``-f json``."""
     env = dict(os.environ, OS_AUTH_TYPE="none", OS_ENDPOINT=magnum.url + "/v1",
                SHELL="/bin/bash", HOME=str(tmp_path))
     for name in ("OS_CLOUD", "OS_AUTH_URL", "OS_TOKEN"):

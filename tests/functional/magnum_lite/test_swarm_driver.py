@@ -8,7 +8,6 @@ magnum_lite's CA is msw1's CA: msw1 is the first manager, whose TLS port is the 
 
 import contextlib
 import os
-import signal
 import subprocess
 import time
 import types
@@ -35,10 +34,8 @@ NAMES = ("msw1", "msw2", "msw3")
 
 @pytest.fixture(scope="module")
 def records():
-    with contextlib.ExitStack() as stack:
-        for name in NAMES:
-            stack.enter_context(testbed.extra_engine_running(name, tls=True))
-        yield {name: testbed.extra_engine(name) for name in NAMES}
+    with testbed.extra_engines_running(NAMES, tls=True) as running:
+        yield running
 
 
 def _host(record, name):
@@ -87,22 +84,6 @@ def cluster(driver, hosts, engines):
 
 def _swarm_states(engines):
     return {name: engine.swarm_state()["LocalNodeState"] for name, engine in engines.items()}
-
-
-def _kill_engine(name):
-    pidfile = os.path.join(testbed.STATE_DIR, "engines", name, "dockerd.pid")
-    with open(pidfile) as handle:
-        pid = int(handle.read().strip())
-    os.kill(pid, signal.SIGKILL)
-    for _ in range(100):
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        with open(f"/proc/{pid}/stat") as stat:
-            if stat.read().split()[2] == "Z":
-                return
-        time.sleep(0.1)
 
 
 def _client_certificate(driver, cluster, directory):
@@ -193,7 +174,7 @@ def test_cluster_lifecycle(driver, cluster, hosts, engines, tmp_path):
     assert [n.host for n in state.nodes] == ["msw1", stay.name]
 
     # A worker's engine dies: health names it.
-    _kill_engine(stay.name)
+    testbed.kill_extra_engine(stay.name)
     try:
         status, reason, statuses = driver.health(cluster, [manager, stay])
         print(f"health with {stay.name} down: {status}: {reason}")
@@ -248,7 +229,7 @@ def test_engine_dies_during_create_leaves_nothing(driver, cluster, hosts, engine
             real_join = engine.join_swarm
 
             def join_after_death(*args, **kwargs):
-                _kill_engine("msw3")
+                testbed.kill_extra_engine("msw3")
                 return real_join(*args, **kwargs)
             engine.join_swarm = join_after_death
         return engine
@@ -265,7 +246,7 @@ def test_engine_dies_during_create_leaves_nothing(driver, cluster, hosts, engine
 
 
 def test_engine_down_before_create_changes_nothing(driver, cluster, hosts, engines):
-    _kill_engine("msw2")
+    testbed.kill_extra_engine("msw2")
     try:
         with pytest.raises(base.DriverError, match="host msw2 unreachable"):
             driver.create(cluster, [hosts[0]], hosts[1:])
@@ -289,7 +270,7 @@ def test_bad_csr_is_refused(driver, cluster):
 def test_lost_manager_quorum_is_unhealthy(driver, cluster, hosts, engines):
     driver.create(cluster, hosts, [])
     assert driver.health(cluster, hosts)[0] == base.HEALTHY
-    _kill_engine("msw3")
+    testbed.kill_extra_engine("msw3")
     try:
         _wait(lambda: any(n["ManagerStatus"]["Reachability"] == "unreachable"
                           for n in engines["msw1"].swarm_nodes()),
@@ -298,7 +279,7 @@ def test_lost_manager_quorum_is_unhealthy(driver, cluster, hosts, engines):
         with pytest.raises(base.DriverError, match="quorum needs 2"):
             driver.resize(cluster, [hosts[0], hosts[2]], [], add=[], remove=[hosts[1]])
         assert engines["msw2"].swarm_state()["ControlAvailable"] is True
-        _kill_engine("msw2")
+        testbed.kill_extra_engine("msw2")
         status, reason = _wait(lambda: (lambda h: h[:2] if "quorum" in h[1] else None)(
             driver.health(cluster, hosts)), "the managers to lose their quorum")
         print(f"\nhealth with 2 of 3 managers down: {status}: {reason}")

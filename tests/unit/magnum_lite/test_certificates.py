@@ -6,10 +6,19 @@ def test_ca_and_signing(client, create_cluster, conductor):
     conductor.drain()
     body = client.get("/v1/certificates/c1").json_body_or_none
     assert body["cluster_uuid"] == uuid and f"FAKECA{uuid}" in body["pem"] and body["links"]
-    signed = client.post("/v1/certificates", {"cluster_uuid": uuid, "csr": "CSR"})
+    csr = "-----BEGIN CERTIFICATE REQUEST-----"
+    signed = client.post("/v1/certificates", {"cluster_uuid": uuid, "csr": csr})
     assert signed.status_int == 201
     assert signed.json_body_or_none["pem"].startswith("-----BEGIN CERTIFICATE-----")
-    assert signed.json_body_or_none["csr"] == "CSR"
+    assert signed.json_body_or_none["csr"] == csr
+
+
+def test_refused_csr_is_a_400_with_the_reason(client, create_cluster, conductor):
+    uuid = create_cluster()
+    conductor.drain()
+    refused = client.post("/v1/certificates", {"cluster_uuid": uuid, "csr": "CSR"})
+    assert refused.status_int == 400
+    assert "not a PEM certificate signing request" in refused.text
 
 
 def test_unknown_cluster(client, template):

@@ -209,6 +209,20 @@ def test_driver_errors_become_reasons(client, create_cluster, conductor, label, 
     assert f"fake driver refused to {label} c1" in body["status_reason"]
 
 
+def test_failed_create_releases_hosts(client, create_cluster, conductor, conf):
+    create_cluster(node_count=5, labels={"fake_fail": "create"})
+    conductor.drain()
+    assert show(client)["status"] == "CREATE_FAILED"
+    with db_api.session(conf) as ses:
+        assert ses.query(models.HostAllocation).count() == 0
+    create_cluster("again", node_count=5)  # all 6 hosts, the failed cluster still there
+    conductor.drain()
+    assert show(client, "again")["status"] == "CREATE_COMPLETE"
+    assert client.delete("/v1/clusters/c1").status_int == 204
+    conductor.drain()
+    assert client.get("/v1/clusters/c1").status_int == 404
+
+
 def test_delete_while_creation_queued(client, create_cluster, conductor):
     create_cluster()
     client.delete("/v1/clusters/c1")

@@ -19,3 +19,12 @@ def test_swarm_mode_entry_point():
     conf([], project="magnum-lite-test", default_config_files=[])
     conf.set_override("driver", "swarm-mode", group="conductor")  # fixtures plug a fake
     assert isinstance(drivers.load_driver(conf), SwarmModeDriver)
+
+
+def test_an_override_stays_in_its_conf():
+    first, second = cfg.ConfigOpts(), cfg.ConfigOpts()
+    for conf in (first, second):
+        ml_conf.register_opts(conf)
+        conf([], project="magnum-lite-test", default_config_files=[])
+    first.set_override("driver", "tests.common.magnum_fake:FakeDriver", "conductor")
+    assert second.conductor.driver == "swarm-mode"
