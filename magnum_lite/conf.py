@@ -128,10 +128,38 @@ quotas_group = cfg.OptGroup("quotas", title="magnum_lite quotas")
 quotas_opts = [
     cfg.IntOpt("max_clusters_per_project", default=20, min=0,
                help="Clusters a project may have when no quota is stored for it."),
+    cfg.IntOpt("max_containers_per_project", default=40, min=0,
+               help="Containers (Zun-compatible API) a project may have (Zun's default "
+                    "containers quota is 40)."),
+]
+
+containers_group = cfg.OptGroup("containers", title="Containers on clusters",
+                                help="The Zun-v1-compatible containers API and the "
+                                     "conductor work behind it.")
+
+containers_opts = [
+    cfg.HostAddressOpt("api_host", default="127.0.0.1",
+                       help="Address the containers API listens on."),
+    cfg.PortOpt("api_port", default=9517,
+                help="Port of the containers API (Zun's is 9517): its own port, because "
+                     "zunclient discovers versions at '/'."),
+    cfg.IntOpt("api_workers", default=2, min=1,
+               help="gunicorn worker processes of the containers API."),
+    cfg.IntOpt("workers", default=8, min=1,
+               help="Container actions (create, start, stop...) a conductor runs at once."),
+    cfg.IntOpt("claim_batch", default=32, min=1,
+               help="Pending container actions a conductor claims in one pass."),
+    cfg.FloatOpt("reconcile_interval", default=2.0, min=0.1,
+                 help="Seconds between passes that set every container's status from "
+                      "its swarm task (and remove services no container owns)."),
+    cfg.IntOpt("node_timeout", default=5, min=1,
+               help="Seconds to wait for a cluster node's engine (pause, kill, exec, logs, "
+                    "paused containers) before it counts as unreachable."),
 ]
 
 GROUPS = ((None, default_opts), (docker_group, docker_opts), (api_group, api_opts),
           (conductor_group, conductor_opts), (quotas_group, quotas_opts),
+          (containers_group, containers_opts),
           (hosts_group, hosts_opts), (tls_group, tls_opts), (swarm_group, swarm_opts))
 
 

@@ -53,6 +53,22 @@ _API_TABLE = (
      "/v1/quotas/{project}/{resource}"),
     ("quota:get", OWNER, "Show a project's quota.", "GET", "/v1/quotas/{project}/{resource}"),
     ("quota:get_all", OWNER, "List quotas.", "GET", "/v1/quotas"),
+    # The Zun-compatible containers API (its own port); Zun's rule names.
+    ("container:create", OWNER, "Create a container.", "POST", "/v1/containers"),
+    ("container:get_all", OWNER, "List containers.", "GET", "/v1/containers"),
+    ("container:get_all_all_projects", ADMIN, "List containers of every project.", "GET",
+     "/v1/containers"),
+    ("container:get_one", OWNER, "Show a container.", "GET", "/v1/containers/{container}"),
+    ("container:update", OWNER, "Rename a container or change its limits.", "PATCH",
+     "/v1/containers/{container}"),
+    ("container:delete", OWNER, "Delete a container.", "DELETE",
+     "/v1/containers/{container}"),
+    ("container:delete_force", ADMIN, "Delete a container whatever its state.", "DELETE",
+     "/v1/containers/{container}"),
+    *((f"container:{action}", OWNER, f"{action.capitalize()} a container.",
+       "GET" if action == "logs" else "POST", f"/v1/containers/{{container}}/{action}")
+      for action in ("start", "stop", "reboot", "pause", "unpause", "kill", "logs",
+                     "execute")),
 )
 
 

@@ -28,16 +28,16 @@ ROUTES = (
 )
 
 
-def build():
+def build(table=None):
     mapper = routes.Mapper()
-    for index, (path, _handlers) in enumerate(ROUTES):
+    for index, (path, _handlers) in enumerate(ROUTES if table is None else table):
         mapper.connect(path, route_index=str(index))
     return mapper
 
 
-def handlers_of(match):
+def handlers_of(match, table=None):
     """The ``{method: handler}`` of a match (routes keeps only strings in matches)."""
-    return ROUTES[int(match.pop("route_index"))][1]
+    return (ROUTES if table is None else table)[int(match.pop("route_index"))][1]
 
 
 def versioned(path):

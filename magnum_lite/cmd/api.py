@@ -13,21 +13,26 @@ CLI_OPTS = [cfg.BoolOpt("dev", default=False,
                         help="Serve with wsgiref in this process (development only).")]
 
 
-def gunicorn_argv(conf):
-    return [sys.executable, "-m", "gunicorn", "--bind", f"{conf.api.host}:{conf.api.port}",
-            "--workers", str(conf.api.workers), "--access-logfile", "-",
-            "magnum_lite.api.wsgi:init_application()"]
+def gunicorn_argv(conf, bind=None, workers=None,
+                  target="magnum_lite.api.wsgi:init_application()"):
+    return [sys.executable, "-m", "gunicorn", "--bind",
+            bind or f"{conf.api.host}:{conf.api.port}",
+            "--workers", str(workers or conf.api.workers), "--access-logfile", "-", target]
 
 
-def serve_dev(conf):
-    server = simple_server.make_server(conf.api.host, conf.api.port, api_app.build_app(conf))
+def serve_dev(conf, host=None, port=None, app=None):
+    server = simple_server.make_server(host or conf.api.host, port or conf.api.port,
+                                       app or api_app.build_app(conf))
     server.serve_forever()
 
 
-def main(argv=None):
+def main(argv=None, serve=None):
+    """Serve the Magnum API; ``serve(conf)`` serves another one (the containers API)."""
     conf = service.new_conf()
     conf.register_cli_opts(CLI_OPTS)
     service.prepare(sys.argv[1:] if argv is None else argv, conf=conf)
+    if serve is not None:
+        return serve(conf)
     if conf.dev:
         serve_dev(conf)
         return 0

@@ -1,4 +1,5 @@
-"""The conductor loop: heartbeat, create_timeout sweep, health polls, claimed operations."""
+"""The conductor loop: heartbeat, create_timeout sweep, health polls, claimed operations,
+container actions and their reconcile."""
 
 import logging
 import os
@@ -13,6 +14,7 @@ from magnum_lite import doorbell
 from magnum_lite import status as st
 from magnum_lite.conductor import allocation, tasks
 from magnum_lite.conductor import clusters as cluster_objects
+from magnum_lite.containers import worker as container_worker
 from magnum_lite.db import api, models, operations
 
 LOG = logging.getLogger(__name__)
@@ -84,6 +86,7 @@ class Conductor:
         self._next_beat = 0.0
         self._next_health = time.monotonic() + conf.conductor.health_interval
         self.runner = tasks.Runner(conf, driver, self.owner, tick=self._beat)
+        self.containers = container_worker.ContainerWorker(conf, self.owner)
         self.doorbell = None
 
     def _beat(self):
@@ -100,9 +103,10 @@ class Conductor:
             self._next_health = time.monotonic() + interval
             poll_health(self.conf, self.driver,
                         {h.name: h for h in self.hosts_loader(self.conf)})
+        containers_busy = self.containers.run_once()
         op = operations.claim(self.conf, self.owner)
         if op is None:
-            return False
+            return containers_busy
         LOG.info("running %s of cluster %s (operation %s, attempt %s)",
                  op.kind, op.cluster_uuid, op.id, op.attempts)
         self.runner.run(op)
@@ -122,6 +126,7 @@ class Conductor:
                     self.doorbell.wait(self.conf.conductor.poll_interval)
         finally:
             self.doorbell.close()
+            self.containers.stop()
 
     def stop(self):
         self.stop_event.set()

@@ -131,3 +131,42 @@ class Service(Timestamped, Base):
     disabled_reason: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
     report_count: orm.Mapped[int] = orm.mapped_column(default=0)
     last_seen_up: orm.Mapped[datetime.datetime | None] = orm.mapped_column(sa.DateTime)
+
+
+class Container(Timestamped, Base):
+    """A Zun container: one single-replica swarm service on a cluster.
+
+    ``task_state`` is Zun's (the action in progress); while it is set the row waits for a
+    conductor, which claims it with ``claim_owner`` + ``claim_until`` (a lease) and runs
+    the action with ``action_params``.
+    """
+
+    __tablename__ = "containers"
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    uuid: orm.Mapped[str] = orm.mapped_column(sa.String(36), unique=True)
+    name: orm.Mapped[str | None] = orm.mapped_column(sa.String(255), index=True)
+    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255), index=True)
+    user_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    cluster_uuid: orm.Mapped[str] = orm.mapped_column(sa.String(36), index=True)
+    image: orm.Mapped[str] = orm.mapped_column(sa.String(255), index=True)
+    # The image the service runs: resolved once, a digest or an image id.
+    image_ref: orm.Mapped[str | None] = orm.mapped_column(sa.String(512))
+    command: orm.Mapped[list | None] = orm.mapped_column(JSONText)
+    cpu: orm.Mapped[float | None] = orm.mapped_column(sa.Float)
+    memory: orm.Mapped[str | None] = orm.mapped_column(sa.String(255), index=True)
+    status: orm.Mapped[str] = orm.mapped_column(sa.String(20), index=True)
+    status_reason: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    task_state: orm.Mapped[str | None] = orm.mapped_column(sa.String(50), index=True)
+    action_params: orm.Mapped[dict] = orm.mapped_column(JSONText, default=dict)
+    claim_owner: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    claim_until: orm.Mapped[datetime.datetime | None] = orm.mapped_column(sa.DateTime)
+    host: orm.Mapped[str | None] = orm.mapped_column(sa.String(255), index=True)
+    auto_remove: orm.Mapped[bool] = orm.mapped_column(default=False)
+    service_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+    task_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+    node_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+    container_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+    addresses: orm.Mapped[dict] = orm.mapped_column(JSONText, default=dict)
+    # The rest of the request (environment, labels, workdir, ports, restart policy,
+    # healthcheck...): the service spec is made from it, the view shows it back.
+    spec: orm.Mapped[dict] = orm.mapped_column(JSONText, default=dict)

@@ -171,9 +171,12 @@ class ContainerMixin:
         return self._client.wait(container, timeout=timeout, condition=condition)
 
     @translating
-    def logs(self, container, tail=None):
-        """Logs (stdout and stderr) as text; ``tail`` bounds the number of lines."""
-        data = self._client.logs(container, stdout=True, stderr=True,
+    def logs(self, container, tail=None, stdout=True, stderr=True, timestamps=False,
+             since=None):
+        """Logs as text; ``tail`` bounds the number of lines, ``since`` (a datetime or
+        epoch seconds) drops earlier ones."""
+        data = self._client.logs(container, stdout=stdout, stderr=stderr,
+                                 timestamps=timestamps, since=since,
                                  tail="all" if tail is None else int(tail))
         return data.decode("utf-8", "replace")
 

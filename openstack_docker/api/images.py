@@ -1,5 +1,7 @@
 """Images: shared by every owner (content-addressed), so no ownership check."""
 
+import docker.errors
+
 from openstack_docker import errors, parsing
 from openstack_docker.api.client import translating
 
@@ -53,6 +55,16 @@ class ImageMixin:
             return self.inspect_image(reference)["Id"]
         except errors.NotFound:
             return None
+
+    @translating
+    def registry_digest(self, reference):
+        """The manifest digest the registry of ``reference`` serves for it now (asked by
+        the engine, with its own registry access); ``ImageMissing`` when it cannot say."""
+        try:
+            return self._client.inspect_distribution(reference)["Descriptor"]["digest"]
+        except docker.errors.APIError as exc:
+            raise errors.ImageMissing(f"registry lookup of {reference} failed: "
+                                      f"{exc.explanation or exc}", str(exc)) from exc
 
     @translating
     def list_image_ids(self):

@@ -11,7 +11,7 @@ class NetworkMixin:
 
     @translating
     def create_network(self, name, driver="bridge", subnet=None, gateway=None,
-                       internal=False, labels=None, resource_id=None):
+                       internal=False, labels=None, resource_id=None, attachable=False):
         ipam = None
         if subnet or gateway:
             pool = docker.types.IPAMPool(subnet=subnet, gateway=gateway)
@@ -19,6 +19,7 @@ class NetworkMixin:
         all_labels = {**(labels or {}), **ownership.ownership(self.owner, resource_id)}
         return self._client.create_network(name, driver=driver, ipam=ipam,
                                            internal=internal, labels=all_labels,
+                                           attachable=attachable or None,
                                            check_duplicate=True)["Id"]
 
     @translating
@@ -26,9 +27,11 @@ class NetworkMixin:
         return self._client.inspect_network(network)
 
     @translating
-    def list_networks(self, resource_id=None):
-        """Summaries of this owner's networks."""
-        return self._client.networks(filters=ownership.owner_filter(self.owner, resource_id))
+    def list_networks(self, resource_id=None, labels=None):
+        """Summaries of this owner's networks (with all ``labels`` when given)."""
+        filters = ownership.owner_filter(self.owner, resource_id)
+        filters["label"] += [f"{k}={v}" for k, v in (labels or {}).items()]
+        return self._client.networks(filters=filters)
 
     @translating
     def remove_network(self, network):

@@ -7,6 +7,7 @@ namespace all report the same one). Services the layer creates carry the owner's
 and only those are listed or removed.
 """
 
+import dataclasses
 import time
 
 import docker.errors
@@ -20,6 +21,63 @@ from openstack_docker.api.client import translating as _translating
 SWARM_PORT = 2377
 
 _NANOSECONDS = 1_000_000_000
+
+
+@dataclasses.dataclass
+class ServiceSpec:
+    """What a service runs: its container, placement, networks, host-mode ports,
+    restart policy and limits. Ports are ``(target, published or None, protocol)``
+    published in ``host`` mode (on the node that runs the task: no routing mesh, which
+    needs IPVS); networks are ``(network id, [aliases])``; the healthcheck is the Engine
+    API's (nanoseconds), as :func:`openstack_docker.parsing.healthcheck` makes it."""
+
+    image: str
+    command: list | None = None     # replaces the image's entrypoint
+    args: list | None = None        # replaces the image's command (CMD)
+    env: dict | None = None
+    workdir: str | None = None
+    hostname: str | None = None
+    labels: dict = dataclasses.field(default_factory=dict)
+    constraints: list | None = None
+    networks: list = dataclasses.field(default_factory=list)
+    ports: list = dataclasses.field(default_factory=list)
+    restart_condition: str = "any"
+    restart_max_attempts: int = 0
+    nano_cpus: int | None = None
+    memory_bytes: int | None = None
+    healthcheck: dict | None = None
+    stop_grace_seconds: int | None = None
+    replicas: int = 1
+    endpoint_mode: str = "dnsrr"
+
+    def task_template(self, labels):
+        healthcheck = docker.types.Healthcheck(**self.healthcheck) if self.healthcheck \
+            else None
+        container = docker.types.ContainerSpec(
+            self.image, command=self.command, args=self.args, env=self.env,
+            workdir=self.workdir,
+            hostname=self.hostname, labels=labels, healthcheck=healthcheck,
+            stop_grace_period=(self.stop_grace_seconds * _NANOSECONDS
+                               if self.stop_grace_seconds is not None else None))
+        resources = None
+        if self.nano_cpus or self.memory_bytes:
+            resources = docker.types.Resources(cpu_limit=self.nano_cpus,
+                                               mem_limit=self.memory_bytes)
+        return docker.types.TaskTemplate(
+            container, resources=resources, networks=self.network_configs() or None,
+            restart_policy=docker.types.RestartPolicy(
+                condition=self.restart_condition, max_attempts=self.restart_max_attempts),
+            placement=docker.types.Placement(constraints=self.constraints)
+            if self.constraints else None)
+
+    def network_configs(self):
+        return [docker.types.NetworkAttachmentConfig(network, aliases=list(aliases) or None)
+                for network, aliases in self.networks]
+
+    def port_configs(self):
+        return [{"Protocol": protocol, "TargetPort": target, "PublishMode": "host",
+                 **({"PublishedPort": published} if published else {})}
+                for target, published, protocol in self.ports]
 
 
 class SwarmMixin:
@@ -111,35 +169,74 @@ class SwarmMixin:
     # -- services ---------------------------------------------------------------
 
     @_translating
-    def create_service(self, image, name=None, command=None, replicas=1, labels=None,
-                       resource_id=None, constraints=None, endpoint_mode="dnsrr"):
-        """A replicated service labelled with this owner (and ``resource_id``); returns
-        its id. ``dnsrr`` by default: the name resolves to the task addresses and works
-        without IPVS, which a virtual IP needs."""
-        all_labels = {**(labels or {}), **ownership.ownership(self.owner, resource_id)}
-        container = docker.types.ContainerSpec(image, command=command, labels=all_labels)
-        template = docker.types.TaskTemplate(
-            container, placement=docker.types.Placement(constraints=constraints)
-            if constraints else None)
+    def create_service(self, image, name=None, resource_id=None, **spec):
+        """A replicated service labelled with this owner (and ``resource_id``) on the
+        service and on its containers; returns its id. ``spec``: the other
+        :class:`ServiceSpec` fields. ``dnsrr`` by default: the name resolves to the task
+        addresses and works without IPVS, which a virtual IP needs."""
+        spec = ServiceSpec(image=image, **spec)
+        all_labels = {**spec.labels, **ownership.ownership(self.owner, resource_id)}
         result = self._client.create_service(
-            template, name=name, labels=all_labels,
-            mode=docker.types.ServiceMode("replicated", replicas=replicas),
-            endpoint_spec=docker.types.EndpointSpec(mode=endpoint_mode))
+            spec.task_template(all_labels), name=name, labels=all_labels,
+            mode=docker.types.ServiceMode("replicated", replicas=spec.replicas),
+            endpoint_spec=docker.types.EndpointSpec(mode=spec.endpoint_mode,
+                                                    ports=spec.port_configs() or None))
         return result["ID"]
 
     @_translating
-    def list_services(self, resource_id=None):
-        """This owner's services (for ``resource_id`` when given)."""
-        return self._client.services(filters=ownership.owner_filter(self.owner, resource_id))
+    def inspect_service(self, service_id):
+        """One of this owner's services (:class:`NotOwned` for another's)."""
+        service = self._client.inspect_service(service_id)
+        if not ownership.is_owned(service["Spec"].get("Labels"), self.owner):
+            raise errors.NotOwned(f"service {service_id} was not created by {self.owner}; "
+                                  "leaving it alone")
+        return service
+
+    @_translating
+    def update_service(self, service_id, replicas=None, restart_tasks=False,
+                       nano_cpus=None, memory_bytes=None):
+        """Scale one of this owner's services, change its limits, or replace its tasks
+        (``restart_tasks``: a forced update); retried when another update raced."""
+        for attempt in range(5):
+            service = self.inspect_service(service_id)
+            spec = service["Spec"]
+            template = dict(spec["TaskTemplate"])
+            if restart_tasks:
+                template["ForceUpdate"] = template.get("ForceUpdate", 0) + 1
+            if nano_cpus is not None or memory_bytes is not None:
+                limits = dict((template.get("Resources") or {}).get("Limits") or {})
+                if nano_cpus is not None:
+                    limits["NanoCPUs"] = nano_cpus
+                if memory_bytes is not None:
+                    limits["MemoryBytes"] = memory_bytes
+                template["Resources"] = {**(template.get("Resources") or {}),
+                                         "Limits": limits}
+            mode = spec.get("Mode")
+            if replicas is not None:
+                mode = {"Replicated": {"Replicas": replicas}}
+            try:
+                self._client.update_service(
+                    service_id, service["Version"]["Index"], task_template=template,
+                    name=spec.get("Name"), labels=spec.get("Labels"), mode=mode,
+                    endpoint_spec=spec.get("EndpointSpec"))
+                return
+            except docker.errors.APIError as exc:
+                if "update out of sequence" not in str(exc.explanation) or attempt == 4:
+                    raise
+                time.sleep(0.1)
+
+    @_translating
+    def list_services(self, resource_id=None, labels=None):
+        """This owner's services (for ``resource_id``, with all ``labels``, when given)."""
+        filters = ownership.owner_filter(self.owner, resource_id)
+        filters["label"] += [f"{k}={v}" for k, v in (labels or {}).items()]
+        return self._client.services(filters=filters)
 
     @_translating
     def remove_service(self, service_id):
         """Remove one of this owner's services; False if it was already gone."""
         try:
-            service = self._client.inspect_service(service_id)
-            if not ownership.is_owned(service["Spec"].get("Labels"), self.owner):
-                raise errors.NotOwned(f"service {service_id} was not created by "
-                                      f"{self.owner}; leaving it alone")
+            self.inspect_service(service_id)
             self._client.remove_service(service_id)
         except docker.errors.NotFound:
             return False

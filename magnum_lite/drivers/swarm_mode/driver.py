@@ -69,6 +69,18 @@ def _each(items, function):
         future.result()
 
 
+def host_engine(host, timeout):
+    """The engine of a registered host, as magnum_lite's owner; a bad endpoint is a
+    DriverError naming the host."""
+    try:
+        endpoint = parse_endpoint(host.endpoint, ca_cert=host.ca_cert,
+                                  client_cert=host.client_cert, client_key=host.client_key,
+                                  timeout=timeout, field=f"host {host.name} endpoint")
+    except errors.InvalidSpec as exc:
+        raise base.DriverError(str(exc)) from exc
+    return Engine(endpoint, owner=logic.OWNER)
+
+
 class SwarmModeDriver(base.ClusterDriver):
     """The ``swarm-mode`` driver (entry point ``magnum_lite.drivers``)."""
 
@@ -78,15 +90,7 @@ class SwarmModeDriver(base.ClusterDriver):
         self._engine_factory = engine_factory or self._engine
 
     def _engine(self, host):
-        try:
-            endpoint = parse_endpoint(host.endpoint, ca_cert=host.ca_cert,
-                                      client_cert=host.client_cert,
-                                      client_key=host.client_key,
-                                      timeout=self.conf.swarm.engine_timeout,
-                                      field=f"host {host.name} endpoint")
-        except errors.InvalidSpec as exc:
-            raise base.DriverError(str(exc)) from exc
-        return Engine(endpoint, owner=logic.OWNER)
+        return host_engine(host, self.conf.swarm.engine_timeout)
 
     def _members(self, roles):
         """A member per ``(host, role)``, every engine asked for its swarm state at once."""

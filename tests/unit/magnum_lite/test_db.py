@@ -19,13 +19,13 @@ def test_manage_db_sync(tmp_path, capsys):
     config.write_text(f"[DEFAULT]\nstate_path = {tmp_path}\n")
     try:
         assert manage.main(["--config-file", str(config), "db", "sync"]) == 0
-        assert "database at revision 0001" in capsys.readouterr().out
+        assert "database at revision 0002" in capsys.readouterr().out
         assert (tmp_path / "magnum-lite.sqlite").exists()
         assert manage.main(["--config-file", str(config), "db", "version"]) == 0
-        assert capsys.readouterr().out.splitlines()[-1] == "0001"
+        assert capsys.readouterr().out.splitlines()[-1] == "0002"
     finally:
         db_api.dispose()
 
 
 def test_current_revision(conf):
-    assert migration.current(conf) == "0001"
+    assert migration.current(conf) == "0002"
