@@ -189,7 +189,7 @@ def test_server_and_client_over_the_overlay(zun, service, cluster, engines):
         helpers.wait_for(fetched, timeout=60, what="the client's page fetch")
     except AssertionError:
         raise AssertionError(f"client logs: {seen[0][-500:]!r}") from None
-    tail = zun.containers.logs("fetch", stdout=True, stderr=False, tail=1, timestamps=True)
+    tail = zun.containers.logs("fetch", stdout=True, stderr=True, tail=1, timestamps=True)
     assert tail.count("\n") <= 1 and tail[:4].isdigit(), tail
 
     done = zun.containers.execute("web", command='"sh" "-c" "echo hi; exit 3"')
