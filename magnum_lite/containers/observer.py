@@ -61,8 +61,11 @@ class ClusterView:
                               started=row.status != states.CREATED)
         task = seen.task
         if (task is not None and task.get("NodeID") in self.unreachable
-                and row.status == states.PAUSED and seen.status == states.RUNNING):
-            seen = states.Observed(states.PAUSED, None, task)  # its node did not say
+                and seen.status == states.RUNNING):
+            # Swarm has not noticed yet; the node's engine does not answer us.
+            seen = states.Observed(states.UNKNOWN, f"the engine of node {task['NodeID']} "
+                                   "(host {}) does not answer".format(
+                                       self.hosts.get(task["NodeID"])), task)
         values = {"status": seen.status, "status_reason": seen.reason,
                   "service_id": service["ID"] if service else row.service_id}
         if task is not None:

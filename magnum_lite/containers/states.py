@@ -126,4 +126,6 @@ def _ended(task):
         return Observed(ERROR, status.get("Err") or status.get("Message") or state, task)
     if state in _ENDED_OK:
         return Observed(STOPPED, None, task)
+    if state in _STARTING:  # a replacement waiting for its restart delay
+        return Observed(RESTARTING, status.get("Message"), task)
     return Observed(UNKNOWN, f"task {state}", task)

@@ -22,6 +22,7 @@ from magnum_lite.containers import access as cluster_access
 from magnum_lite.containers import observer, placement, request
 from magnum_lite.containers import states as st
 from magnum_lite.db import api, models
+from openstack_docker import errors
 
 LOG = logging.getLogger(__name__)
 C = models.Container
@@ -323,7 +324,10 @@ class ContainerWorker:
             if uuid not in known and not self._row_exists(uuid):
                 LOG.info("removing service %s: its container %s no longer exists",
                          service["ID"], uuid)
-                view.manager.remove_service(service["ID"])
+                try:
+                    view.manager.remove_service(service["ID"])
+                except errors.DockerLayerError as exc:
+                    LOG.warning("service %s not removed: %s", service["ID"], exc)
 
     def _row_exists(self, uuid):
         with api.session(self.conf, write=False) as ses:

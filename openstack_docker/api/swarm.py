@@ -238,7 +238,7 @@ class SwarmMixin:
         try:
             self.inspect_service(service_id)
             self._client.remove_service(service_id)
-        except docker.errors.NotFound:
+        except (docker.errors.NotFound, errors.NotFound):
             return False
         return True
 

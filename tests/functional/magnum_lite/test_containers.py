@@ -230,20 +230,6 @@ def test_lifecycle_and_invalid_transitions(zun, engines):
                      timeout=60, what="container deleted")
 
 
-def test_delete_leaves_nothing(zun, service, cluster, engines):
-    for container in zun.containers.list():
-        zun.containers.delete(container.uuid, stop=True)
-    helpers.wait_for(lambda: not zun.containers.list(), timeout=90, what="all deleted")
-    manager = engines["zn1"]
-
-    def nothing_left():
-        return not (manager.list_services(resource_id=cluster["uuid"])
-                    or manager.list_networks(resource_id=cluster["uuid"])
-                    or any(e.list_containers(resource_id=cluster["uuid"])
-                           for e in engines.values()))
-    helpers.wait_for(nothing_left, timeout=60, what="no service, network or container")
-
-
 def test_project_isolation_and_quota(service, zun):
     other = zun_client(service, project="zun-other")
     with pytest.raises(zun_exceptions.BadRequest) as refused:
@@ -255,4 +241,92 @@ def test_project_isolation_and_quota(service, zun):
     with pytest.raises(zun_exceptions.NotFound):
         other.containers.get(mine.uuid)
     zun.containers.delete(mine.uuid)
-    helpers.wait_for(lambda: not zun.containers.list(), timeout=60, what="deleted")
+    helpers.wait_for(lambda: mine.uuid not in {c.uuid for c in zun.containers.list()},
+                     timeout=60, what="deleted")
+
+
+def _quiet_box(zun, name):
+    return zun.containers.run(name=name, image=testbed.image("base"),
+                              command=_quiet_command("sleep 3600"))
+
+
+def test_node_lost_containers_run_again_elsewhere(zun, engines):
+    boxes = [_quiet_box(zun, f"spread{i}") for i in range(3)]
+    shown = [wait_container(zun, box.uuid, ("Running",)) for box in boxes]
+    victim = next((c for c in shown if c.host != "zn1"), None)
+    assert victim is not None, [c.host for c in shown]  # zn1 is the manager
+    lost = victim.host
+    testbed.kill_extra_engine(lost)
+    killed = time.monotonic()
+    try:
+        statuses = []
+
+        def elsewhere():
+            current = zun.containers.get(victim.uuid)
+            statuses.append(current.status)
+            return current if current.status == "Running" and current.host != lost \
+                else None
+        moved = helpers.wait_for(elsewhere, timeout=60, interval=0.3,
+                                 what=f"{victim.name} running again off {lost}")
+        print(f"\nRunning again on {moved.host} {time.monotonic() - killed:.1f} s after "
+              f"{lost} died; statuses seen: {sorted(set(statuses))}")
+        assert "Unknown" in statuses, statuses
+        others = [zun.containers.get(c.uuid) for c in shown if c.uuid != victim.uuid]
+        assert all(c.status in ("Running", "Unknown") for c in others), others
+    finally:
+        testbed.restart_extra_engine(lost)
+    for box in boxes:
+        zun.containers.delete(box.uuid, stop=True)
+
+
+def test_concurrent_creates(zun, service, cluster, engines):
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(16) as pool:
+        created = list(pool.map(lambda i: _quiet_box(zun, f"many{i}").uuid,
+                                range(CONCURRENT)))
+    accepted = time.monotonic() - started
+
+    def settled():
+        listed = {c.uuid: c for c in zun.containers.list(limit=CONCURRENT + 50)}
+        if all(listed[u].status in ("Running", "Error") and not listed[u].task_state
+               for u in created):
+            return listed
+        return None
+    listed = helpers.wait_for(settled, timeout=300, interval=2,
+                              what=f"{CONCURRENT} containers Running or Error")
+    print(f"\n{CONCURRENT} creates accepted in {accepted:.1f} s, all settled in "
+          f"{time.monotonic() - started:.1f} s")
+    errors = {u: listed[u].status_reason for u in created if listed[u].status == "Error"}
+    assert all(reason for reason in errors.values()), errors
+    assert len(created) == len(set(created)) == CONCURRENT
+    # The database and the swarm agree: one service per container, its task running
+    # on the host the API shows.
+    manager = engines["zn1"]
+    services = {s["Spec"]["Labels"][container_request.CONTAINER_LABEL]: s
+                for s in manager.list_services(resource_id=cluster["uuid"])}
+    hosts = {n["ID"]: n["Spec"]["Labels"][logic.HOST_LABEL] for n in manager.swarm_nodes()}
+    running = {}
+    for task in manager.swarm_tasks(desired_state="running"):
+        if task["Status"]["State"] == "running":
+            running[task["ServiceID"]] = hosts[task["NodeID"]]
+    for uuid in created:
+        assert uuid in services, uuid
+        if listed[uuid].status == "Running":
+            assert running.get(services[uuid]["ID"]) == listed[uuid].host, uuid
+    for uuid in created:
+        zun.containers.delete(uuid, stop=True)
+
+
+def test_delete_leaves_nothing(zun, service, cluster, engines):
+    for container in zun.containers.list():
+        zun.containers.delete(container.uuid, stop=True)
+    helpers.wait_for(lambda: not zun.containers.list(), timeout=90, what="all deleted")
+    manager = engines["zn1"]
+
+    def nothing_left():
+        return not (manager.list_services(resource_id=cluster["uuid"])
+                    or manager.list_networks(resource_id=cluster["uuid"])
+                    or any(e.list_containers(resource_id=cluster["uuid"])
+                           for e in engines.values()))
+    helpers.wait_for(nothing_left, timeout=180, interval=1,
+                     what="no service, network or container")
