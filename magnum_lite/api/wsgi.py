@@ -19,16 +19,22 @@ def config_files():
     return [DEFAULT_CONFIG] if os.path.exists(DEFAULT_CONFIG) else []
 
 
-def init_application():
+def init_application(build_app=api_app.build_app):
     conf = service.prepare([], config_files())
-    app = api_app.build_app(conf)
+    app = build_app(conf)
     api_app.tune_gc()
     return app
 
 
-def __getattr__(name):
-    # ``application`` is built on first access, so importing the module stays cheap.
-    if name == "application":
-        globals()["application"] = init_application()
-        return globals()["application"]
-    raise AttributeError(name)
+def lazy_application(module_globals, init):
+    """A module ``__getattr__`` that builds ``application`` with ``init`` on first access,
+    so importing the module stays cheap."""
+    def getattr_(name):
+        if name == "application":
+            module_globals["application"] = init()
+            return module_globals["application"]
+        raise AttributeError(name)
+    return getattr_
+
+
+__getattr__ = lazy_application(globals(), init_application)

@@ -1,6 +1,7 @@
 """What a container's service needs on its cluster before it can exist: its image pinned
 once (a digest, or the image id every node holds), and its project's overlay network."""
 
+import contextlib
 import threading
 
 from magnum_lite.drivers.swarm_mode import logic
@@ -100,7 +101,6 @@ class Networks:
             self.forget(cluster_uuid, project_id)
             for network in engine.list_networks(resource_id=cluster_uuid,
                                                 labels=self.labels(project_id)):
-                try:
+                # In use again by a create that raced this delete: it stays.
+                with contextlib.suppress(errors.Conflict, errors.EngineError):
                     engine.remove_network(network["Id"])
-                except (errors.Conflict, errors.EngineError):
-                    pass  # in use again by a create that raced this delete

@@ -23,6 +23,19 @@ SWARM_PORT = 2377
 _NANOSECONDS = 1_000_000_000
 
 
+def _versioned_update(update, attempts=5):
+    """Run ``update`` (read the object's version, write its new spec) again when another
+    update came between the read and the write."""
+    for attempt in range(attempts):
+        try:
+            return update()
+        except docker.errors.APIError as exc:
+            if "update out of sequence" not in str(exc.explanation) or \
+                    attempt == attempts - 1:
+                raise
+            time.sleep(0.1 * (attempt + 1))
+
+
 @dataclasses.dataclass
 class ServiceSpec:
     """What a service runs: its container, placement, networks, host-mode ports,
@@ -140,7 +153,7 @@ class SwarmMixin:
     def update_node(self, node_id, labels=None, availability=None, role=None):
         """Change a node's labels (merged into the current ones), availability (active,
         pause, drain) or role (manager, worker); retried when another update raced."""
-        for attempt in range(5):
+        def update():
             node = self._client.inspect_node(node_id)
             spec = dict(node["Spec"])
             if labels is not None:
@@ -149,13 +162,8 @@ class SwarmMixin:
                 spec["Availability"] = availability
             if role is not None:
                 spec["Role"] = role
-            try:
-                self._client.update_node(node_id, node["Version"]["Index"], spec)
-                return
-            except docker.errors.APIError as exc:
-                if "update out of sequence" not in str(exc.explanation) or attempt == 4:
-                    raise
-                time.sleep(0.2)
+            self._client.update_node(node_id, node["Version"]["Index"], spec)
+        _versioned_update(update)
 
     @_translating
     def remove_node(self, node_id, force=False):
@@ -197,7 +205,7 @@ class SwarmMixin:
                        nano_cpus=None, memory_bytes=None):
         """Scale one of this owner's services, change its limits, or replace its tasks
         (``restart_tasks``: a forced update); retried when another update raced."""
-        for attempt in range(5):
+        def update():
             service = self.inspect_service(service_id)
             spec = service["Spec"]
             template = dict(spec["TaskTemplate"])
@@ -214,16 +222,11 @@ class SwarmMixin:
             mode = spec.get("Mode")
             if replicas is not None:
                 mode = {"Replicated": {"Replicas": replicas}}
-            try:
-                self._client.update_service(
-                    service_id, service["Version"]["Index"], task_template=template,
-                    name=spec.get("Name"), labels=spec.get("Labels"), mode=mode,
-                    endpoint_spec=spec.get("EndpointSpec"))
-                return
-            except docker.errors.APIError as exc:
-                if "update out of sequence" not in str(exc.explanation) or attempt == 4:
-                    raise
-                time.sleep(0.1)
+            self._client.update_service(
+                service_id, service["Version"]["Index"], task_template=template,
+                name=spec.get("Name"), labels=spec.get("Labels"), mode=mode,
+                endpoint_spec=spec.get("EndpointSpec"))
+        _versioned_update(update)
 
     @_translating
     def list_services(self, resource_id=None, labels=None):

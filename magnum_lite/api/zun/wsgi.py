@@ -1,7 +1,6 @@
 """gunicorn entry of the containers API: ``magnum_lite.api.zun.wsgi:init_application()``
 (or ``application``); config files as for the Magnum API (``MAGNUM_LITE_CONFIG``)."""
 
-from magnum_lite import service
 from magnum_lite.api import app as api_app
 from magnum_lite.api import wsgi as magnum_wsgi
 from magnum_lite.api.zun import errors, root, router
@@ -14,15 +13,7 @@ def build_app(conf):
 
 
 def init_application():
-    conf = service.prepare([], magnum_wsgi.config_files())
-    app = build_app(conf)
-    api_app.tune_gc()
-    return app
+    return magnum_wsgi.init_application(build_app)
 
 
-def __getattr__(name):
-    # ``application`` is built on first access, so importing the module stays cheap.
-    if name == "application":
-        globals()["application"] = init_application()
-        return globals()["application"]
-    raise AttributeError(name)
+__getattr__ = magnum_wsgi.lazy_application(globals(), init_application)
