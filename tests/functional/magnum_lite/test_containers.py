@@ -156,11 +156,18 @@ def appcontainer(service, *args):
 
 
 def wait_container(zun, ident, statuses, timeout=60):
+    seen = []
+
     def settled():
         shown = zun.containers.get(ident)
+        if not seen or seen[-1] != (shown.status, shown.task_state):
+            seen.append((shown.status, shown.task_state))
         return shown if shown.status in statuses and not shown.task_state else None
-    return helpers.wait_for(settled, timeout=timeout, interval=0.3,
-                            what=f"container {ident} {'/'.join(statuses)}")
+    try:
+        return helpers.wait_for(settled, timeout=timeout, interval=0.3,
+                                what=f"container {ident} {'/'.join(statuses)}")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; seen (status, task_state): {seen}") from None
 
 
 def _quiet_command(text):
