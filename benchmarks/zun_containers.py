@@ -157,8 +157,10 @@ def main():
         api_times, sdk_times = [], []
         for number in range(RUNS):
             sdk_times.append(sdk_run(client, image_id, network_id, number))
+            print(f"run {number}: docker SDK {sdk_times[-1]:.1f} s", flush=True)
             sdk_clear(client, engines)
             api_times.append(api_run(service, number))
+            print(f"run {number}: API {api_times[-1]:.1f} s", flush=True)
             api_clear(service)
         manager.remove_network(network_id)
         requests.delete(f"{service.url}/v1/clusters/{cluster}", headers=MAGNUM, timeout=30)

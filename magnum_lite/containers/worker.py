@@ -299,9 +299,11 @@ class ContainerWorker:
                 LOG.warning("cluster %s: containers not reconciled: %s", cluster_uuid, exc)
 
     def reconcile_cluster(self, cluster_uuid):
-        view = observer.ClusterView(self.access, cluster_uuid)
+        # Rows first, the swarm after: a service a row names then is in the listing (a
+        # create that finishes in between is skipped: its row still had a task_state).
         with api.session(self.conf, write=False) as ses:
             rows = ses.scalars(sa.select(C).where(C.cluster_uuid == cluster_uuid)).all()
+        view = observer.ClusterView(self.access, cluster_uuid)
         known = {row.uuid for row in rows}
         changes = []
         for row in rows:
