@@ -22,6 +22,7 @@ from magnum_lite.containers import access as cluster_access
 from magnum_lite.containers import observer, placement, request
 from magnum_lite.containers import states as st
 from magnum_lite.db import api, models
+from magnum_lite.drivers.swarm_mode import logic
 from openstack_docker import errors
 
 LOG = logging.getLogger(__name__)
@@ -270,13 +271,14 @@ class ContainerWorker:
             for service in manager.list_services(
                     resource_id=row.cluster_uuid, labels={request.CONTAINER_LABEL: row.uuid}):
                 manager.remove_service(service["ID"])
-            self._release_network(manager, row)
         elif self._cluster_exists(row.cluster_uuid):
             raise ActionFailed(f"no manager of cluster {row.cluster_uuid} answers; delete "
                                "the container again once it does")
         with api.session(self.conf) as ses:
             ses.execute(sa.delete(C).where(C.uuid == row.uuid,
                                            C.claim_owner == row.claim_owner))
+        if manager is not None:  # after the row is gone: concurrent deletes all see it
+            self._release_network(manager, row)
         return None
 
     def _cluster_exists(self, cluster_uuid):
@@ -322,6 +324,7 @@ class ContainerWorker:
                     ses.execute(sa.update(C).where(C.uuid == uuid, C.task_state.is_(None))
                                 .values(**values, updated_at=models.utcnow())
                                 .execution_options(synchronize_session=False))
+        self._sweep_networks(view, {row.project_id for row in rows})
         for uuid, service in view.services.items():
             if uuid not in known and not self._row_exists(uuid):
                 LOG.info("removing service %s: its container %s no longer exists",
@@ -330,6 +333,15 @@ class ContainerWorker:
                     view.manager.remove_service(service["ID"])
                 except errors.DockerLayerError as exc:
                     LOG.warning("service %s not removed: %s", service["ID"], exc)
+
+    def _sweep_networks(self, view, projects):
+        """Remove project networks left by a delete that did not finish (a creating
+        container's row already names its project, so its network stays)."""
+        for network in view.manager.list_networks(resource_id=view.cluster_uuid,
+                                                  labels={placement.NETWORK_LABEL: "project"}):
+            project = (network.get("Labels") or {}).get(logic.PROJECT_LABEL)
+            if project and project not in projects:
+                self.networks.release(view.manager, view.cluster_uuid, project)
 
     def _row_exists(self, uuid):
         with api.session(self.conf, write=False) as ses:

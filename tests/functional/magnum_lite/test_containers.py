@@ -331,10 +331,17 @@ def test_delete_leaves_nothing(zun, service, cluster, engines):
     helpers.wait_for(lambda: not zun.containers.list(), timeout=90, what="all deleted")
     manager = engines["zn1"]
 
+    left = {}
+
     def nothing_left():
-        return not (manager.list_services(resource_id=cluster["uuid"])
-                    or manager.list_networks(resource_id=cluster["uuid"])
-                    or any(e.list_containers(resource_id=cluster["uuid"])
-                           for e in engines.values()))
-    helpers.wait_for(nothing_left, timeout=180, interval=1,
-                     what="no service, network or container")
+        left.update(services=manager.list_services(resource_id=cluster["uuid"]),
+                    networks=manager.list_networks(resource_id=cluster["uuid"]),
+                    containers={name: e.list_containers(resource_id=cluster["uuid"])
+                                for name, e in engines.items()})
+        return not (left["services"] or left["networks"]
+                    or any(left["containers"].values()))
+    try:
+        helpers.wait_for(nothing_left, timeout=120, interval=1,
+                         what="no service, network or container")
+    except AssertionError:
+        raise AssertionError(f"left: {left}") from None
