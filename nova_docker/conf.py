@@ -42,6 +42,11 @@ driver_opts = [
 ]
 
 network_opts = [
+    cfg.StrOpt("ovsdb_connection", default="unix:/run/openvswitch/db.sock",
+               help="OVSDB server of the Open vSwitch that ``ovs`` VIFs (ML2/OVN, "
+                    "ML2/OVS) are plugged into: unix:PATH or tcp:IP:PORT."),
+    cfg.IntOpt("ovsdb_timeout", default=10, min=1,
+               help="Seconds an OVSDB transaction (adding or removing a port) may take."),
     cfg.StrOpt("docker_network",
                help="Docker network (name or id, created beforehand) that an instance "
                     "joins, with its hostname as alias, when Nova gives it no VIF (no "

@@ -5,7 +5,8 @@ Two modes, chosen per instance by :func:`container_network_args`:
 * VIF mode (``network_info`` has VIFs, i.e. Neutron ports): the container is created with
   ``network_mode="none"``; once it runs, :func:`plug_vifs` gives it one veth pair per VIF.
   The host end is wired per VIF type (:mod:`.hostside`), the container end becomes
-  ``eth<N>`` with the port's MAC, MTU, fixed IPs and routes (:mod:`.namespace`), and the
+  ``eth<N>`` with the port's MAC, MTU, fixed IPs and routes (:mod:`.namespace`), an
+  ``ovs`` VIF's host end becomes a port of its OVS bridge (:mod:`.ovs`), and the
   subnets' DNS servers go into its resolv.conf (:mod:`.resolv`). Needs the engine on this
   host: the netns is entered through ``/proc/<pid>/ns/net``.
 * Docker-network mode (no VIFs, ``[docker] docker_network`` set): the container joins that
@@ -18,13 +19,14 @@ import contextlib
 import errno
 
 import nova.conf
+from nova.network import model
 from oslo_log import log as logging
 from pyroute2 import IPRoute
 from pyroute2.netlink.exceptions import NetlinkError
 
 from nova import exception
 from nova_docker import conf as docker_conf
-from nova_docker.network import hostside, namespace, nsenter, resolv
+from nova_docker.network import hostside, namespace, nsenter, ovs, resolv
 from nova_docker.network.container import running_target
 from nova_docker.network.errors import VIFPlugError
 from nova_docker.network.plan import dns_servers, host_device, interface_plan
@@ -62,7 +64,7 @@ def plug_vifs(engine, container_id, instance, network_info):
         return
     target = running_target(engine, container_id)
     _plug(target, [(plan, f"{namespace.PREFIX}{n}") for n, plan in enumerate(plans)],
-          dns_servers(network_info))
+          dns_servers(network_info), instance_uuid=getattr(instance, "uuid", None))
     LOG.info("Plugged %d VIF(s) into container %s of instance %s", len(plans),
              container_id, getattr(instance, "uuid", instance))
 
@@ -78,7 +80,8 @@ def attach_interface(engine, container_id, instance, vif):
     """Hot-plug one VIF into the running container as its first free ethN."""
     plan = interface_plan(vif)
     target = running_target(engine, container_id)
-    _plug(target, [(plan, None)], list(plan.dns), merge_dns=True)
+    _plug(target, [(plan, None)], list(plan.dns), merge_dns=True,
+          instance_uuid=getattr(instance, "uuid", None))
 
 
 def detach_interface(engine, container_id, instance, vif):
@@ -92,14 +95,16 @@ def _unplug(host, vif):
     if not name:
         return
     try:
+        if vif.get("type") == model.VIF_TYPE_OVS:
+            ovs.delete_port(name, CONF.docker.ovsdb_connection, CONF.docker.ovsdb_timeout)
         if hostside.delete(host, name):
             LOG.info("Removed host device %s of VIF %s", name, vif.get("id"))
-    except NetlinkError as exc:
+    except (NetlinkError, RuntimeError) as exc:  # ovsdbapp raises RuntimeErrors
         raise exception.VirtualInterfaceUnplugException(
             reason=f"VIF {vif.get('id')}: cannot remove host device {name}: {exc}") from exc
 
 
-def _plug(target, plans_and_names, dns, merge_dns=False):
+def _plug(target, plans_and_names, dns, merge_dns=False, instance_uuid=None):
     """Plug ``(plan, preferred ifname)`` pairs; on failure remove what this call created."""
     created = []
     try:
@@ -107,10 +112,19 @@ def _plug(target, plans_and_names, dns, merge_dns=False):
             for plan, preferred in plans_and_names:
                 with _failing(target, plan):
                     _plug_one(host, ns, target, plan, preferred, created)
+                    if plan.vif_type == model.VIF_TYPE_OVS:
+                        ovs.add_port(plan, instance_uuid, CONF.docker.ovsdb_connection,
+                                     CONF.docker.ovsdb_timeout,
+                                     fresh_device=plan.host_dev in created)
         resolv.set_nameservers(target.resolv_conf, dns, merge=merge_dns)
     except BaseException:
         with IPRoute() as host:
             for name in created:
+                with contextlib.suppress(Exception):  # best effort: the error is raised
+                    if name in {plan.host_dev for plan, _ in plans_and_names
+                                if plan.vif_type == model.VIF_TYPE_OVS}:
+                        ovs.delete_port(name, CONF.docker.ovsdb_connection,
+                                        CONF.docker.ovsdb_timeout)
                 hostside.delete(host, name)
         raise
 
@@ -132,6 +146,10 @@ def _plug_one(host, ns, target, plan, preferred, created):
         ns_index = ns.link_lookup(ifname=name)[0]
     hostside.wire(host, plan, host_index)
     name = namespace.configure(ns, ns_index, plan, target.netns_path)
+    if plan.datapath_type == "netdev":
+        # The userspace datapath forwards what the veth hands it as is: a checksum left
+        # to offloading would stay unfilled and the receiver drop the packet.
+        nsenter.disable_tx_checksum(target.netns_path, name)
     LOG.debug("VIF %s: %s (host %s) in container %s", plan.vif_id, name, plan.host_dev,
               target.container_id)
 
@@ -148,5 +166,5 @@ def _failing(target, plan=None):
     except NetlinkError as exc:
         hint = " (host device name already in use?)" if exc.code == errno.EEXIST else ""
         raise VIFPlugError(f"{where}: {exc}{hint}") from exc
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # ovsdbapp raises RuntimeErrors
         raise VIFPlugError(f"{where}: {exc}") from exc
