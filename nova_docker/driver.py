@@ -163,10 +163,11 @@ class DockerDriver(driver.ComputeDriver):
         return bool(info["State"].get("Running"))
 
     def _exited(self, uuid, exit_code):
-        """Log a container that stopped on its own: exit code and last lines of output."""
+        """Log a container that stopped on its own: exit code and last lines of output.
+        False when the driver stopped it (for Nova): no news."""
         if uuid in self._stopping:
             self._stopping.discard(uuid)
-            return
+            return False
         try:
             with self._engine_errors():
                 tail = self.engine.logs(f"nova-{uuid}", tail=CONF.docker.fault_log_lines)
@@ -174,6 +175,7 @@ class DockerDriver(driver.ComputeDriver):
             tail = f"(output unavailable: {exc})"
         LOG.warning("The container of instance %s exited with code %s; last output "
                     "lines:\n%s", uuid, exit_code, tail.strip() or "(no output)")
+        return True
 
     def _hostname(self):
         return self._host or CONF.host

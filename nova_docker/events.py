@@ -53,7 +53,8 @@ class EventWatcher:
     """Feeds ``emit`` with the lifecycle events of the containers labelled ``labels``.
 
     ``running(uuid)`` tells whether an instance's container runs now (None: it is gone);
-    ``on_exit(uuid, exit_code)`` is told of every container that stopped.
+    ``on_exit(uuid, exit_code)`` is told of every container that stopped and returns
+    whether that is news to Nova (False: the driver stopped it for Nova, no recheck).
     """
 
     def __init__(self, engine, labels, emit, running, on_exit):
@@ -148,10 +149,9 @@ class EventWatcher:
 
     def _handle(self, uuid, transition, exit_code):
         if transition == virtevent.EVENT_LIFECYCLE_STOPPED:
-            if exit_code is not None:
-                self._on_exit(uuid, exit_code)
-            now = time.monotonic()
-            self._rechecks[uuid] = [now + delay for delay in RECHECK_DELAYS]
+            if exit_code is None or self._on_exit(uuid, exit_code):
+                now = time.monotonic()
+                self._rechecks[uuid] = [now + delay for delay in RECHECK_DELAYS]
         else:
             self._rechecks.pop(uuid, None)
         self._emit(virtevent.LifecycleEvent(uuid, transition))

@@ -17,6 +17,7 @@ Bad input fails before any device exists; a failed plug removes the devices it c
 
 import contextlib
 import errno
+import threading
 
 import nova.conf
 from nova.network import model
@@ -33,6 +34,7 @@ from nova_docker.network.plan import dns_servers, host_device, interface_plan
 
 LOG = logging.getLogger(__name__)
 CONF = nova.conf.CONF
+_NETLINK_LOCK = threading.Lock()
 docker_conf.register_opts(CONF)
 
 __all__ = ["attach_interface", "container_network_args", "detach_interface", "plug_vifs",
@@ -70,9 +72,13 @@ def plug_vifs(engine, container_id, instance, network_info):
 
 
 def unplug_vifs(engine, container_id, instance, network_info):
-    """Remove the host-side devices of the VIFs; devices already gone are fine."""
-    with IPRoute() as host:
-        for vif in network_info or []:
+    """Remove the host-side devices of the VIFs; devices already gone are fine. Without
+    VIFs no netlink socket is opened at all."""
+    vifs = list(network_info or [])
+    if not vifs:
+        return
+    with _netlink(), IPRoute() as host:
+        for vif in vifs:
             _unplug(host, vif)
 
 
@@ -86,7 +92,7 @@ def attach_interface(engine, container_id, instance, vif):
 
 def detach_interface(engine, container_id, instance, vif):
     """Remove one VIF from the container (its veth pair); fine if already gone."""
-    with IPRoute() as host:
+    with _netlink(), IPRoute() as host:
         _unplug(host, vif)
 
 
@@ -107,26 +113,42 @@ def _unplug(host, vif):
 def _plug(target, plans_and_names, dns, merge_dns=False, instance_uuid=None):
     """Plug ``(plan, preferred ifname)`` pairs; on failure remove what this call created."""
     created = []
-    try:
-        with _failing(target), IPRoute() as host, nsenter.iproute(target.netns_path) as ns:
-            for plan, preferred in plans_and_names:
-                with _failing(target, plan):
-                    _plug_one(host, ns, target, plan, preferred, created)
-                    if plan.vif_type == model.VIF_TYPE_OVS:
-                        ovs.add_port(plan, instance_uuid, CONF.docker.ovsdb_connection,
-                                     CONF.docker.ovsdb_timeout,
-                                     fresh_device=plan.host_dev in created)
-        resolv.set_nameservers(target.resolv_conf, dns, merge=merge_dns)
-    except BaseException:
-        with IPRoute() as host:
-            for name in created:
-                with contextlib.suppress(Exception):  # best effort: the error is raised
-                    if name in {plan.host_dev for plan, _ in plans_and_names
-                                if plan.vif_type == model.VIF_TYPE_OVS}:
-                        ovs.delete_port(name, CONF.docker.ovsdb_connection,
-                                        CONF.docker.ovsdb_timeout)
-                hostside.delete(host, name)
-        raise
+    with _netlink():
+        try:
+            with _failing(target), IPRoute() as host, \
+                    nsenter.iproute(target.netns_path) as ns:
+                for plan, preferred in plans_and_names:
+                    with _failing(target, plan):
+                        _plug_one(host, ns, target, plan, preferred, created)
+                        if plan.vif_type == model.VIF_TYPE_OVS:
+                            ovs.add_port(plan, instance_uuid, CONF.docker.ovsdb_connection,
+                                         CONF.docker.ovsdb_timeout,
+                                         fresh_device=plan.host_dev in created)
+            resolv.set_nameservers(target.resolv_conf, dns, merge=merge_dns)
+        except BaseException:
+            _remove(created, {plan.host_dev for plan, _ in plans_and_names
+                              if plan.vif_type == model.VIF_TYPE_OVS})
+            raise
+
+
+def _remove(created, ovs_ports):
+    """Best effort removal of the devices (and OVS ports) a failed plug created."""
+    with IPRoute() as host:
+        for name in created:
+            if name in ovs_ports:
+                with contextlib.suppress(RuntimeError):  # the plug's error is raised
+                    ovs.delete_port(name, CONF.docker.ovsdb_connection,
+                                    CONF.docker.ovsdb_timeout)
+            hostside.delete(host, name)
+
+
+@contextlib.contextmanager
+def _netlink():
+    """One netlink session at a time in this process. pyroute2 runs an asyncio loop
+    per call in the calling thread: under eventlet all green threads share one native
+    thread, and a second session would fail ("This event loop is already running")."""
+    with _NETLINK_LOCK:
+        yield
 
 
 def _plug_one(host, ns, target, plan, preferred, created):

@@ -200,6 +200,38 @@ class DockerDriverTestCase(test.TestCase):
         for instance in instances:
             self.assertEqual(power_state.RUNNING, self._state(instance))
 
+    def test_concurrent_deletes_with_and_without_vifs(self):
+        # Under eventlet (this process) every green thread shares one native thread:
+        # netlink sessions must not meet, and instances without VIFs open none.
+        vifs = {}
+        for number in range(1, 7):
+            instance = self._instance()
+            vifs[instance.uuid] = network_model.NetworkInfo(
+                [_tap_vif(number)] if number % 2 else [])
+            image_meta = objects.ImageMeta.from_dict(self.glance.show(self.ctxt, SERVER))
+            self.driver.spawn(self.ctxt, instance, image_meta, [], None, {},
+                              network_info=vifs[instance.uuid])
+            vifs[instance.uuid].instance = instance
+        failures = []
+
+        def destroy(network_info):
+            try:
+                self.driver.destroy(self.ctxt, network_info.instance, network_info)
+            except Exception as exc:
+                failures.append(exc)
+
+        threads = [threading.Thread(target=destroy, args=(nw,)) for nw in vifs.values()]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        self.assertEqual([], failures)
+        for network_info in vifs.values():
+            self.assertEqual([], self._containers_of(network_info.instance))
+            with network.IPRoute() as ipr:
+                for vif in network_info:
+                    self.assertEqual([], ipr.link_lookup(ifname=vif["devname"]))
+
     def test_cache_image_preloads_and_reports_existing(self):
         self.assertTrue(self.driver.capabilities["supports_image_type_raw"])
         with mock.patch.object(self.driver._glance, "download",
@@ -586,9 +618,9 @@ class DockerDriverTestCase(test.TestCase):
                           self._instance(), "x", lambda **kw: None)
 
 
-def _tap_vif():
+def _tap_vif(number=1):
     """A Neutron port of type tap: plugging it needs no bridge on this host."""
-    port = "aaaaaaaa-1111-4000-8000-000000000001"
-    return network_model.VIF(id=port, address="fa:16:3e:00:00:01", type="tap",
-                             devname=f"tap{port}"[:14],
+    port = f"aaaaaaaa-1111-4000-8000-{number:012d}"
+    return network_model.VIF(id=port, address=f"fa:16:3e:00:00:{number:02x}", type="tap",
+                             devname=f"tap{port[-11:]}",
                              network=network_model.Network(id="net", subnets=[]))
