@@ -34,6 +34,33 @@ driver_opts = [
                     "while the engine was down, across a nova-compute restart) once they "
                     "are this old: a container created while the task runs may belong "
                     "to an instance Nova had not yet placed here when it listed them."),
+    cfg.IntOpt("pids_limit", default=1024, min=0,
+               help="Most processes (and threads) an instance's container may have, so "
+                    "that a fork bomb in one instance cannot exhaust the host's pids; "
+                    "flavor extra spec docker:pids_limit overrides it per flavor. 0: no "
+                    "limit (not advised)."),
+    cfg.BoolOpt("no_new_privileges", default=True,
+                help="Run instance processes with no-new-privileges: setuid binaries "
+                     "and file capabilities in the image cannot raise privileges."),
+    cfg.ListOpt("cap_drop", default=["NET_RAW", "MKNOD", "SETFCAP"],
+                help="Capabilities removed from the engine's default set for every "
+                     "instance (NET_RAW: raw sockets, packet spoofing; MKNOD: device "
+                     "nodes; SETFCAP: file capabilities). ALL drops every one; empty "
+                     "keeps the engine's defaults."),
+    cfg.ListOpt("cap_add", default=[],
+                help="Capabilities added for every instance (e.g. NET_RAW for ping). "
+                     "Never add SYS_ADMIN or NET_ADMIN on shared hosts."),
+    cfg.StrOpt("seccomp_profile",
+               help="Path of a seccomp profile (JSON, the engine's format) applied to "
+                    "every instance instead of the engine's default profile. Unset "
+                    "(default): the engine's default profile. The driver never runs "
+                    "instances unconfined."),
+    cfg.StrOpt("registry_credentials_file",
+               help="JSON file of registry logins for reference-only images, one per "
+                    "registry host: {\"registry.example.com:5000\": {\"username\": "
+                    "\"nova\", \"password\": \"...\"}}. Read at each pull (a change "
+                    "needs no restart); keep it readable by nova-compute only. Image "
+                    "properties never carry credentials."),
     cfg.StrOpt("cloud_seed_dir", default="/var/lib/cloud/seed/nocloud",
                help="Directory inside the container that receives the instance's "
                     "user_data (file user-data) and meta-data (file meta-data), the "

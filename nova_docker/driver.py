@@ -22,7 +22,16 @@ from oslo_utils import excutils, timeutils, units
 from nova import exception
 from nova.virt import driver, hardware
 from nova_docker import conf as docker_conf
-from nova_docker import console, events, network, resources, seed, snapshot, state
+from nova_docker import (
+    console,
+    events,
+    network,
+    registry_auth,
+    resources,
+    seed,
+    snapshot,
+    state,
+)
 from nova_docker import spec as specs
 from nova_docker.network.errors import ContainerNotRunning
 from openstack_docker import errors
@@ -84,7 +93,8 @@ class DockerDriver(driver.ComputeDriver):
         loader = self._loader
         if loader is None or loader.engine is not self.engine or \
                 loader.cache is not self._cache:
-            loader = self._loader = ImageLoader(self.engine, self._cache)
+            loader = self._loader = ImageLoader(self.engine, self._cache,
+                                                registry_auth.credentials)
         return loader
 
     @property

@@ -3,7 +3,9 @@ image service fed with real ``docker save`` tarballs of testbed images)."""
 
 import base64
 import contextlib
+import json
 import os
+import subprocess
 import threading
 import time
 from unittest import mock
@@ -22,7 +24,7 @@ from nova_docker import network
 from openstack_docker import errors, labels
 from openstack_docker.endpoint import parse_endpoint
 from openstack_docker.engine import Engine
-from tests.common import testbed, unique_images
+from tests.common import registry_fixture, testbed, unique_images
 from tests.common.engine_calls import count_calls
 from tests.functional.nova_docker import fixtures as tb
 
@@ -232,6 +234,33 @@ class DockerDriverTestCase(test.TestCase):
                 for vif in network_info:
                     self.assertEqual([], ipr.link_lookup(ifname=vif["devname"]))
 
+    def test_confined_by_default_and_a_fork_bomb_is_bounded(self):
+        host_config = self._container(self._spawn())["HostConfig"]
+        self.assertEqual(1024, host_config["PidsLimit"])
+        self.assertEqual(["no-new-privileges:true"], host_config["SecurityOpt"])
+        self.assertEqual(["NET_RAW", "MKNOD", "SETFCAP"], host_config["CapDrop"])
+        self.assertFalse(host_config["Privileged"])
+
+        self.glance.update(self.ctxt, BASE, {"properties": {
+            "os_command_line": "sh -c 'bomb() { bomb | bomb & }; bomb; exec sleep 1000'"}})
+        instance = self._spawn(image=BASE, extra_specs={"docker:pids_limit": "32"})
+        container_id = self._container(instance)["Id"]
+        self.assertEqual(32, self._container(instance)["HostConfig"]["PidsLimit"])
+        time.sleep(2)  # the bomb runs into its limit
+        pids = self.engine.stats(container_id)["pids_stats"]["current"]
+        self.assertLessEqual(pids, 32)
+        self.assertGreater(pids, 8)  # it did try
+        self.assertEqual(0, subprocess.run(["true"], check=False).returncode)  # host forks
+        self.driver.destroy(self.ctxt, instance, network_model.NetworkInfo([]))
+        self.assertEqual([], self._containers_of(instance))
+
+    def test_bad_pids_limit_is_refused_naming_the_extra_spec(self):
+        instance = self._instance(extra_specs={"docker:pids_limit": "lots"})
+        exc = self.assertRaises(exception.InstanceDeployFailure, self._spawn,
+                                instance=instance)
+        self.assertIn("docker:pids_limit", str(exc))
+        self.assertEqual([], self._containers_of(instance))
+
     def test_cache_image_preloads_and_reports_existing(self):
         self.assertTrue(self.driver.capabilities["supports_image_type_raw"])
         with mock.patch.object(self.driver._glance, "download",
@@ -356,6 +385,40 @@ class DockerDriverTestCase(test.TestCase):
             instance = self._spawn(image="aaaaaaaa-0000-4000-8000-000000000009")
         downloads.assert_not_called()
         self.assertEqual(power_state.RUNNING, self._state(instance))
+
+    def test_reference_only_image_from_a_registry_with_a_login(self):
+        with registry_fixture.private_registry(users={"nova": "s3cret"}) as registry:
+            image_id = registry.push_copy(self.engine, testbed.image("base"),
+                                          "nova-auth/base", "v1")
+            self.glance.create(None, {
+                "id": "aaaaaaaa-0000-4000-8000-00000000000a", "name": "ref-auth",
+                "status": "active", "container_format": "docker", "disk_format": "raw",
+                "size": 0, "properties": {
+                    "docker_reference_only": "true",
+                    "docker_reference": f"{registry.address}/nova-auth/base:v1",
+                    "os_command_line": "sleep 1000"}})
+            # No login configured: the registry refuses, the build fails, nothing left.
+            instance = self._instance()
+            exc = self.assertRaises(exception.InstanceDeployFailure, self._spawn,
+                                    image="aaaaaaaa-0000-4000-8000-00000000000a",
+                                    instance=instance)
+            self.assertIn(registry.address, str(exc))
+            self.assertIn("no basic auth credentials", str(exc))
+            self.assertEqual([], self._containers_of(instance))
+            logins = self.useFixture(fixtures.TempDir()).join("registries.json")
+            with open(logins, "w") as handle:
+                json.dump({registry.address: {"username": "nova", "password": "s3cret"}},
+                          handle)
+            self.flags(registry_credentials_file=logins, group="docker")
+            instance = self._spawn(image="aaaaaaaa-0000-4000-8000-00000000000a")
+            self.assertEqual(image_id, self._container(instance)["Image"])
+            self.driver.destroy(self.ctxt, instance, network_model.NetworkInfo([]))
+            self.engine.remove_image(f"{registry.address}/nova-auth/base@"
+                                     f"{self._pulled_digest(registry, image_id)}")
+
+    def _pulled_digest(self, registry, image_id):
+        digests = self.engine.inspect_image(image_id)["RepoDigests"]
+        return next(d for d in digests if d.startswith(registry.address)).split("@")[1]
 
     def test_wrong_container_format_creates_nothing(self):
         instance = self._instance()

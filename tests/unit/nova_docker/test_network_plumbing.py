@@ -9,7 +9,7 @@ from pyroute2.netlink.exceptions import NetlinkError
 
 from nova import exception
 from nova_docker import network
-from nova_docker.network import container, errors, nsenter, ovs, resolv
+from nova_docker.network import container, errors, nsenter, ovs, plumbing, resolv
 from openstack_docker import errors as layer_errors
 from tests.unit.nova_docker.test_network_plan import make_vif
 
@@ -74,7 +74,7 @@ def fake_netlink(monkeypatch):
     monkeypatch.setattr(FakeIPRoute, "devices", {})
     monkeypatch.setattr(FakeIPRoute, "fail_on", None)
     monkeypatch.setattr(FakeIPRoute, "opened", 0)
-    monkeypatch.setattr(network, "IPRoute", FakeIPRoute)
+    monkeypatch.setattr(plumbing, "IPRoute", FakeIPRoute)
     monkeypatch.setattr(FakeIPRoute, "ovs_ports", [])
     monkeypatch.setattr(ovs, "add_port",
                         lambda plan, *args, **kwargs: FakeIPRoute.ovs_ports.append(
@@ -129,12 +129,14 @@ def test_shared_namespace_refused(mode):
 
 def test_pid_not_visible_here():
     with pytest.raises(errors.VIFPlugError, match="must run on this host"):
-        container.running_target(FakeEngine(running(pid=2 ** 22 + 7)), "c1")
+        container.check_own_netns(
+            container.running_target(FakeEngine(running(pid=2 ** 22 + 7)), "c1"))
 
 
 def test_host_namespace_refused():
     with pytest.raises(errors.VIFPlugError, match="host's network namespace"):
-        container.running_target(FakeEngine(running(pid=os.getpid())), "c1")
+        container.check_own_netns(
+            container.running_target(FakeEngine(running(pid=os.getpid())), "c1"))
 
 
 def fake_target(monkeypatch, tmp_path):
@@ -142,12 +144,13 @@ def fake_target(monkeypatch, tmp_path):
     resolv_conf.write_text("nameserver 192.0.2.1\n")
     target = container.Target("c1", 4242, str(resolv_conf))
     monkeypatch.setattr(network, "running_target", lambda engine, cid: target)
+    monkeypatch.setattr(plumbing, "check_own_netns", lambda target: None)
     return target
 
 
 def test_netlink_failure_names_vif_and_leaves_nothing(fake_netlink, monkeypatch, tmp_path):
     fake_target(monkeypatch, tmp_path)
-    monkeypatch.setattr(network.hostside, "wire", _raise(NetlinkError(errno.EPERM, "denied")))
+    monkeypatch.setattr(plumbing.hostside, "wire", _raise(NetlinkError(errno.EPERM, "denied")))
     with pytest.raises(errors.VIFPlugError) as caught:
         network.plug_vifs(FakeEngine(), "c1", None, [make_vif()])
     assert "tap6e4cabca-a5" in str(caught.value) and "c1" in str(caught.value)
