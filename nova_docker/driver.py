@@ -251,10 +251,12 @@ class DockerDriver(driver.ComputeDriver):
         self._reap_orphans()
         image = self._glance.get(context, image_meta.id)
         with self._deploy_errors():
-            container_id = self._create_from_image(context, instance, image, network_info)
+            binds = seed.injected_binds(injected_files, self._injected_dir(instance))
+            container_id = self._create_from_image(context, instance, image, network_info,
+                                                   binds)
         try:
             with self._deploy_errors():
-                seed.install(self.engine, container_id, instance, injected_files,
+                seed.install(self.engine, container_id, instance,
                              CONF.docker.cloud_seed_dir)
                 if power_on:
                     self._start(instance, container_id, network_info)
@@ -282,7 +284,10 @@ class DockerDriver(driver.ComputeDriver):
                 raise exception.ImageUnacceptable(image_id=image["id"],
                                                   reason=exc.message) from exc
 
-    def _create_from_image(self, context, instance, image, network_info):
+    def _injected_dir(self, instance):
+        return os.path.join(self._instance_dir(instance), "injected")
+
+    def _create_from_image(self, context, instance, image, network_info, binds):
         """Create the instance's container from Glance record ``image``.
 
         An engine image id this driver verified for that Glance image before is used
@@ -294,11 +299,11 @@ class DockerDriver(driver.ComputeDriver):
         if image_id:
             self._brought.used(self.engine, image_id)
             try:
-                return self._create(instance, image, image_id, network_info)
+                return self._create(instance, image, image_id, network_info, binds)
             except errors.ImageMissing:
                 self.images.forget(image)
         image_id = self._ensure_image(context, image)
-        return self._create(instance, image, image_id, network_info)
+        return self._create(instance, image, image_id, network_info, binds)
 
     def _ensure_image(self, context, image):
         def download(fileobj):
@@ -307,11 +312,11 @@ class DockerDriver(driver.ComputeDriver):
         with self._image_errors(image):
             return self._brought.track(self.engine, lambda: self.images.ensure(image, download))
 
-    def _create(self, instance, image, image_id, network_info):
+    def _create(self, instance, image, image_id, network_info, binds):
         container_spec = specs.build(
             instance, image, image_id, network.container_network_args(instance, network_info),
             self._hostname(), cpu_quota=CONF.docker.cpu_quota,
-            volumes=seed.private_dirs(instance, CONF.docker.cloud_seed_dir))
+            volumes=seed.private_dirs(instance, CONF.docker.cloud_seed_dir), binds=binds)
         name = specs.container_name(instance)
         try:
             return self.engine.create_container(container_spec, name=name,
@@ -368,6 +373,7 @@ class DockerDriver(driver.ComputeDriver):
 
     def _discard(self, instance, container_id, network_info):
         """Remove what a failed spawn created; with a dead engine, remember it for later."""
+        shutil.rmtree(self._injected_dir(instance), ignore_errors=True)
         try:
             network.unplug_vifs(self.engine, container_id, instance, network_info)
             self.engine.remove_container(container_id, timeout=0)

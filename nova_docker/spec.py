@@ -127,12 +127,13 @@ def confinement():
             "cap_add": list(CONF.docker.cap_add)}
 
 
-def build(instance, image, image_id, network_args, host, cpu_quota=True, volumes=()):
+def build(instance, image, image_id, network_args, host, cpu_quota=True, volumes=(),
+          binds=None):
     """The ContainerSpec of ``instance`` running engine image ``image_id``.
 
     ``image`` is the Glance record (dict) the image came from; ``network_args`` the
     ContainerSpec fields chosen by :mod:`nova_docker.network`; ``volumes`` directories
-    that get anonymous volumes of the container's own.
+    that get anonymous volumes of the container's own; ``binds`` host bind mounts.
     """
     props = image.get("properties") or {}
     labels = {NAME_LABEL: instance.name, HOST_LABEL: host}
@@ -144,6 +145,7 @@ def build(instance, image, image_id, network_args, host, cpu_quota=True, volumes
         hostname=_field(instance, "hostname") or None,
         labels=labels,
         volumes=list(volumes),
+        binds=binds or None,
         **_limits(instance.flavor, cpu_quota),
         **confinement(),
         **network_args,

@@ -623,7 +623,9 @@ class DockerDriverTestCase(test.TestCase):
     # -- snapshot ---------------------------------------------------------------------
 
     def test_snapshot_streams_to_glance_and_boots_again(self):
-        instance = self._spawn(user_data=base64.b64encode(b"password: s3cret\n").decode())
+        instance = self._spawn(user_data=base64.b64encode(b"password: s3cret\n").decode(),
+                               injected_files=[("/etc/nova/key", b"injected-s3cret")])
+        self.assertEqual("injected-s3cret", self._exec(instance, ["cat", "/etc/nova/key"])[1])
         self._exec(instance, ["sh", "-c", "echo snapshotted > /www/mark"])
         # Nova copies the source image's properties into the snapshot record.
         snap = self.glance.create(self.ctxt, {"name": "snap", "container_format": "bare",
@@ -668,6 +670,8 @@ class DockerDriverTestCase(test.TestCase):
         # user_data lived on the instance's own volume: not in the snapshot.
         self.assertEqual(1, self._exec(clone, ["test", "-e", "/var/lib/cloud/seed/nocloud/"
                                                "user-data"])[0])
+        # Injected files were read-only bind mounts: not in the snapshot either.
+        self.assertNotIn("injected-s3cret", self._exec(clone, ["cat", "/etc/nova/key"])[1])
         self.driver.destroy(self.ctxt, instance, network_model.NetworkInfo([]))
 
     def _remove_image(self, image_id):
