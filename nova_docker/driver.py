@@ -532,9 +532,9 @@ class DockerDriver(driver.ComputeDriver):
     # -- console and diagnostics -------------------------------------------------------
 
     def get_console_output(self, context, instance):
-        """The last output of the container as bytes (what Nova's compute manager
-        expects for any content), at most ``console_log_lines`` lines and
-        ``console_log_bytes`` bytes, then its exit status when it is not running."""
+        """The last output of the container, at most ``console_log_lines`` lines and
+        ``console_log_bytes`` bytes, then its exit status when it is not running; any
+        content (see :mod:`nova_docker.console`)."""
         info = self._inspect(instance)
         with self._engine_errors(instance):
             output = self.engine.logs(info["Id"], tail=CONF.docker.console_log_lines,

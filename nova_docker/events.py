@@ -148,13 +148,13 @@ class EventWatcher:
                 LOG.exception("Could not handle Docker event %s", item)
 
     def _handle(self, uuid, transition, exit_code):
+        self._emit(virtevent.LifecycleEvent(uuid, transition))  # first: Nova waits
         if transition == virtevent.EVENT_LIFECYCLE_STOPPED:
             if exit_code is None or self._on_exit(uuid, exit_code):
                 now = time.monotonic()
                 self._rechecks[uuid] = [now + delay for delay in RECHECK_DELAYS]
         else:
             self._rechecks.pop(uuid, None)
-        self._emit(virtevent.LifecycleEvent(uuid, transition))
 
     def _until_next_recheck(self):
         dues = [due[0] for due in self._rechecks.values() if due]

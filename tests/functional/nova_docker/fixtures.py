@@ -127,6 +127,9 @@ class DockerAPITestBase(integrated_helpers.ProviderUsageBaseTestCase):
         self.server_image = self._upload("server", saved_image("server"))
         # A host name of its own: other tests share the engine.
         self.compute = self._start_compute(self._unique_host("docker"))
+        # Stop the driver's events threads with the test (Nova's service shutdown may
+        # finish after it); a second cleanup_host by the service does nothing.
+        self.addCleanup(self.compute.manager.driver.cleanup_host, self.compute.host)
         self.flavor = self._create_flavor(memory_mb=64, vcpu=1, disk=1, ephemeral=0)
         self.useFixture(RemoveInstanceContainers(self._server_uuids, self.engine))
 

@@ -15,6 +15,7 @@ from nova.compute import power_state, task_states
 from nova.network import model as network_model
 from nova.tests import fixtures as nova_fixtures
 from nova.tests.unit import utils as test_utils
+from pyroute2 import IPRoute
 
 from nova import exception, objects, test
 from nova.virt import event as virtevent
@@ -148,8 +149,36 @@ class DockerDriverTestCase(test.TestCase):
                                "exec sleep 1000'"}})
         self.flags(console_log_lines=2, group="docker")
         instance = self._spawn(image=BASE)
-        self.assertEqual(b"line3\nline4\n",
+        self.assertEqual("line3\nline4\n",
                          self.driver.get_console_output(self.ctxt, instance))
+
+    def test_console_is_bounded_in_bytes_and_takes_any_bytes(self):
+        self.glance.update(self.ctxt, BASE, {"properties": {
+            "os_command_line": "sh -c 'printf \"caf\\303\\251 \\377\\n\"; "
+                               "head -c 10485760 /dev/zero | tr \"\\0\" a; echo; "
+                               "echo last-line; exec sleep 1000'"}})
+        self.flags(console_log_bytes=65536, group="docker")
+        instance = self._spawn(image=BASE)
+        deadline = time.monotonic() + 30
+        while "last-line" not in (console := self.driver.get_console_output(self.ctxt,
+                                                                            instance)):
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.2)
+        self.assertLessEqual(len(console), 65536)
+        self.assertTrue(console.endswith("last-line\n"))
+        self.flags(console_log_lines=20, group="docker")  # both lines fit: bytes as written
+        self.glance.update(self.ctxt, BASE, {"properties": {
+            "os_command_line": "sh -c 'printf \"caf\\303\\251 \\377\\n\"; "
+                               "exec sleep 1000'"}})
+        other = self._spawn(image=BASE)
+        deadline = time.monotonic() + 10
+        while not (console := self.driver.get_console_output(self.ctxt, other)):
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.1)
+        # The engine's json-file log stores text: bytes that are not UTF-8 come back as
+        # U+FFFD. What the engine gives is returned as the str of its bytes, which
+        # Nova's manager encodes back to them (Latin-1) without error.
+        self.assertEqual("café \ufffd\n", console.encode("latin-1").decode())
 
     def test_image_loaded_only_when_absent_and_cached_by_glance_id(self):
         load = count_calls(self.engine, "load_image")
@@ -230,7 +259,7 @@ class DockerDriverTestCase(test.TestCase):
         self.assertEqual([], failures)
         for network_info in vifs.values():
             self.assertEqual([], self._containers_of(network_info.instance))
-            with network.IPRoute() as ipr:
+            with IPRoute() as ipr:
                 for vif in network_info:
                     self.assertEqual([], ipr.link_lookup(ifname=vif["devname"]))
 
@@ -454,8 +483,8 @@ class DockerDriverTestCase(test.TestCase):
         self._wait_for_event(instance, virtevent.EVENT_LIFECYCLE_STOPPED)
         self.assertEqual(power_state.SHUTDOWN, self._state(instance))
         console = self.driver.get_console_output(self.ctxt, instance)
-        self.assertIn(b"testbed-oneshot-failed", console)
-        self.assertIn(b"[container exited with code 3", console)
+        self.assertIn("testbed-oneshot-failed", console)
+        self.assertIn("[container exited with code 3", console)
         self.assertIn(f"The container of instance {instance.uuid} exited with code 3",
                       self.stdlog.logger.output)
         self.assertIn("testbed-oneshot-failed", self.stdlog.logger.output)
@@ -525,7 +554,7 @@ class DockerDriverTestCase(test.TestCase):
             self.driver.spawn(self.ctxt, instance, image_meta, [], None, {},
                               network_info=network_model.NetworkInfo([_tap_vif()]))
         self._wait_for_event(instance, virtevent.EVENT_LIFECYCLE_STOPPED)
-        self.assertIn(b"code 3", self.driver.get_console_output(self.ctxt, instance))
+        self.assertIn("code 3", self.driver.get_console_output(self.ctxt, instance))
 
     def test_plug_vifs_at_service_start_skips_missing_and_stopped_containers(self):
         vifs = network_model.NetworkInfo([_tap_vif()])
@@ -591,7 +620,7 @@ class DockerDriverTestCase(test.TestCase):
         instance = self._spawn(image=BASE)
         self.engine.wait(self._container(instance)["Id"], timeout=10)
         self.assertEqual(power_state.SHUTDOWN, self._state(instance))
-        self.assertIn(b"[container exited with code 7",
+        self.assertIn("[container exited with code 7",
                       self.driver.get_console_output(self.ctxt, instance))
 
     def test_resume_state_on_host_boot_restarts_stopped_container(self):

@@ -116,4 +116,4 @@ class EngineRestartTestCase(_StatusWait, tb.DockerAPITestBase):
         # The events stream is back: a container killed now is followed as before.
         self._start_server(running)
         self.engine.kill(f"nova-{running['id']}")
-        self._wait_for_status(running, "SHUTOFF", FOLLOW)
+        self._wait_for_status(running, "SHUTOFF", 10)
