@@ -5,8 +5,6 @@ calls of one spawn on each side and the median ratio.
 Run: PYTHONPATH=. /root/dev/bin/python benchmarks/nova_spawn.py (default configuration)
 """
 
-import hashlib
-import os
 import shutil
 import statistics
 import tempfile
@@ -20,31 +18,10 @@ from nova import objects
 from nova_docker import spec as specs
 from tests.common import testbed
 from tests.common.engine_calls import sdk_client
+from tests.common.nova_driver import SavedImageGlance
 
 RUNS = 20
 HOST = "bench-spawn"
-
-
-class _Glance:
-    """The server image as a Glance image with data (a ``docker save`` tarball)."""
-
-    def __init__(self, api, directory):
-        self.path = os.path.join(directory, "server.tar")
-        md5 = hashlib.md5(usedforsecurity=False)
-        with open(self.path, "wb") as handle:
-            for chunk in api.get_image(testbed.image("server")):
-                md5.update(chunk)
-                handle.write(chunk)
-        self.record = {"id": "bench-image", "container_format": "docker",
-                       "checksum": md5.hexdigest(), "properties": {}}
-
-    def get(self, context, image_id):
-        return self.record
-
-    def download(self, context, image_id, data):
-        with open(self.path, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                data.write(chunk)
 
 
 def _calls(api):
@@ -57,7 +34,7 @@ def main():
     driver = make_driver(HOST, state_dir)
     api = sdk_client(driver.engine)  # the baseline: the bare SDK, as a client would use it
     image_id = api.inspect_image(testbed.image("server"))["Id"]
-    driver._glance = _Glance(api, state_dir)
+    driver._glance = SavedImageGlance(driver.engine, state_dir)
     # Untimed: the driver verifies the image once (download, checksum, content id);
     # every timed spawn then finds it known, as on a host that booted it before.
     driver.cache_image(None, "bench-image")
