@@ -95,6 +95,28 @@ class RemoveInstanceContainers(fixtures.Fixture):
                 client.remove_container(container["Id"], timeout=0)
 
 
+class OnExtraEngine:
+    """Mixin of a :class:`DockerAPITestBase` whose compute host uses an extra engine of
+    the test class's own (``ENGINE``), started for the class: the main one is shared."""
+
+    ENGINE = None
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._engine_stack = contextlib.ExitStack()
+        cls.record = cls._engine_stack.enter_context(
+            testbed.extra_engine_running(cls.ENGINE))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls._engine_stack.close()
+        super().tearDownClass()
+
+    def docker_endpoint(self):
+        return self.record["socket"]
+
+
 class DockerAPITestBase(integrated_helpers.ProviderUsageBaseTestCase):
     """Nova in-process with one Docker compute host on the testbed engine and the
     testbed's real Glance: Nova's GlanceFixture is replaced by Nova's real Glance client.

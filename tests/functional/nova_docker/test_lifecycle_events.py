@@ -3,7 +3,6 @@ conductor, scheduler, placement, compute in-process) on the real engine, a conta
 stops without Nova asking makes its server SHUTOFF within seconds, through the compute
 manager's own handling of the driver's STOPPED event (no power state sync period)."""
 
-import contextlib
 import time
 
 from tests.common import testbed
@@ -78,28 +77,13 @@ class LifecycleEventsTestCase(_StatusWait, tb.DockerAPITestBase):
         self._delete_server(server)
 
 
-class EngineRestartTestCase(_StatusWait, tb.DockerAPITestBase):
+class EngineRestartTestCase(_StatusWait, tb.OnExtraEngine, tb.DockerAPITestBase):
     """The compute host's engine (an extra engine of this module's own: the main one is
     shared) dies and starts again on its data; without live-restore its containers were
     stopped: every server follows within 10 s, and the compute service, not restarted,
     keeps following its containers."""
 
     ENGINE = "nv-events"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._engine_stack = contextlib.ExitStack()
-        cls.record = cls._engine_stack.enter_context(
-            testbed.extra_engine_running(cls.ENGINE))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls._engine_stack.close()
-        super().tearDownClass()
-
-    def docker_endpoint(self):
-        return self.record["socket"]
 
     def test_engine_restart_is_followed_without_compute_restart(self):
         running = self._create_server(image_uuid=self.server_image, flavor_id=self.flavor,
