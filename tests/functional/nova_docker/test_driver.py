@@ -556,6 +556,43 @@ class DockerDriverTestCase(test.TestCase):
         self._wait_for_event(instance, virtevent.EVENT_LIFECYCLE_STOPPED)
         self.assertIn("code 3", self.driver.get_console_output(self.ctxt, instance))
 
+    def test_waits_for_network_vif_plugged_of_inactive_ports(self):
+        waited = []
+
+        @contextlib.contextmanager
+        def wait_for_instance_event(instance, events, timeout, error_callback):
+            waited.append((events, timeout))
+            yield
+            if timeout_now:
+                raise exception.InstanceEventTimeout()
+
+        self.flags(vif_plugging_timeout=7)
+        self.stub_out("nova.virt.fake.FakeVirtAPI.wait_for_instance_event",
+                      lambda self_, *args, **kwargs: wait_for_instance_event(*args, **kwargs))
+        inactive, active = _tap_vif(5), _tap_vif(6)
+        inactive["active"], active["active"] = False, True
+        timeout_now = False
+        instance = self._instance()
+        image_meta = objects.ImageMeta.from_dict(self.glance.show(self.ctxt, SERVER))
+        network_info = network_model.NetworkInfo([inactive, active])
+        self.driver.spawn(self.ctxt, instance, image_meta, [], None, {},
+                          network_info=network_info)
+        self.assertEqual([([("network-vif-plugged", inactive["id"])], 7)], waited)
+        self.driver.destroy(self.ctxt, instance, network_info)
+
+        timeout_now = True  # Neutron never says: fatal by default, nothing left behind
+        instance = self._instance()
+        self.assertRaises(exception.VirtualInterfaceCreateException, self.driver.spawn,
+                          self.ctxt, instance, image_meta, [], None, {},
+                          network_info=network_info)
+        self.assertEqual([], self._containers_of(instance))
+        self.flags(vif_plugging_is_fatal=False)  # then it is only logged
+        instance = self._instance()
+        self.driver.spawn(self.ctxt, instance, image_meta, [], None, {},
+                          network_info=network_info)
+        self.assertEqual(power_state.RUNNING, self._state(instance))
+        self.driver.destroy(self.ctxt, instance, network_info)
+
     def test_plug_vifs_at_service_start_skips_missing_and_stopped_containers(self):
         vifs = network_model.NetworkInfo([_tap_vif()])
         self.driver.plug_vifs(self._instance(), vifs)  # no container at all
