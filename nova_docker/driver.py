@@ -21,6 +21,7 @@ from oslo_utils import excutils, timeutils, units
 
 from nova import exception
 from nova.virt import driver, hardware
+from nova.virt import event as virtevent
 from nova_docker import conf as docker_conf
 from nova_docker import (
     console,
@@ -77,8 +78,9 @@ class DockerDriver(driver.ComputeDriver):
         # restart forgets them: the image cache periodic task finds them by label.
         self._orphans = set()
         self._events = None
-        # Instances whose container this driver is stopping: their exit is no news.
-        self._stopping = set()
+        # uuid -> lifecycle transitions the driver itself is causing (start, stop): the
+        # engine's events of those are no news to Nova.
+        self._expected = {}
 
     # -- helpers -------------------------------------------------------------------
 
@@ -154,7 +156,7 @@ class DockerDriver(driver.ComputeDriver):
         LOG.info("Docker driver on %s uses engine %s", host, self.engine.endpoint)
         self._events = events.EventWatcher(
             self.engine, {specs.HOST_LABEL: self._hostname()}, self.emit_event,
-            self._running, self._exited)
+            self._running, self._is_news, self._exited)
         self._events.start()
 
     def cleanup_host(self, host):
@@ -172,12 +174,22 @@ class DockerDriver(driver.ComputeDriver):
             return None
         return bool(info["State"].get("Running"))
 
+    def _expect(self, uuid, transition):
+        self._expected.setdefault(uuid, set()).add(transition)
+
+    def _is_news(self, uuid, transition):
+        """Whether an engine event of instance ``uuid`` is news (the driver did not
+        cause it); an expected one is consumed."""
+        expected = self._expected.get(uuid, set())
+        if transition not in expected:
+            return True
+        expected.discard(transition)
+        if not expected:
+            self._expected.pop(uuid, None)
+        return False
+
     def _exited(self, uuid, exit_code):
-        """Log a container that stopped on its own: exit code and last lines of output.
-        False when the driver stopped it (for Nova): no news."""
-        if uuid in self._stopping:
-            self._stopping.discard(uuid)
-            return False
+        """Log a container that stopped on its own: exit code and last lines of output."""
         try:
             with self._engine_errors():
                 tail = self.engine.logs(f"nova-{uuid}", tail=CONF.docker.fault_log_lines)
@@ -185,7 +197,6 @@ class DockerDriver(driver.ComputeDriver):
             tail = f"(output unavailable: {exc})"
         LOG.warning("The container of instance %s exited with code %s; last output "
                     "lines:\n%s", uuid, exit_code, tail.strip() or "(no output)")
-        return True
 
     def _hostname(self):
         return self._host or CONF.host
@@ -348,15 +359,19 @@ class DockerDriver(driver.ComputeDriver):
         before its VIFs are plugged is left to that event too: its VIFs are plugged
         when it is started again.
         """
-        self._stopping.discard(instance.uuid)
         timeout = CONF.vif_plugging_timeout
         expected = vif_plugged_events(network_info) if timeout else []
         try:
             with self.virtapi.wait_for_instance_event(
                     instance, expected, timeout=timeout,
                     error_callback=_neutron_failed_callback):
-                with self._engine_errors():
-                    self.engine.start(container_id)
+                self._expect(instance.uuid, virtevent.EVENT_LIFECYCLE_STARTED)
+                try:
+                    with self._engine_errors():
+                        self.engine.start(container_id)
+                except Exception:
+                    self._is_news(instance.uuid, virtevent.EVENT_LIFECYCLE_STARTED)
+                    raise
                 try:
                     network.plug_vifs(self.engine, container_id, instance, network_info)
                 except ContainerNotRunning:
@@ -420,7 +435,8 @@ class DockerDriver(driver.ComputeDriver):
         """Remove the container (hard stop); nothing to do when it is already gone."""
         info = self._find(instance)
         if info is not None:
-            self._stopping.add(instance.uuid)
+            if info["State"].get("Running"):
+                self._expect(instance.uuid, virtevent.EVENT_LIFECYCLE_STOPPED)
             network.unplug_vifs(self.engine, info["Id"], instance, network_info)
             with self._engine_errors(instance):
                 self.engine.remove_container(info["Id"], timeout=0)
@@ -445,7 +461,8 @@ class DockerDriver(driver.ComputeDriver):
     def _stop(self, instance, timeout):
         info = self._inspect(instance)
         self._unpause(instance, info)  # a frozen process cannot receive the signal
-        self._stopping.add(instance.uuid)
+        if info["State"].get("Running"):
+            self._expect(instance.uuid, virtevent.EVENT_LIFECYCLE_STOPPED)
         with self._engine_errors(instance):
             self.engine.stop(info["Id"], timeout=timeout)
 

@@ -10,7 +10,10 @@ concurrency mode makes it), so the compute service never waits on them:
 * the reader only reads the stream into a queue; when the stream ends (the engine died or
   restarted) it reconnects with a growing backoff and then resynchronises: it lists the
   containers and queues the state of each, since events were missed meanwhile;
-* the dispatcher emits. A STOPPED event is checked again :data:`RECHECK_DELAYS` later and
+* the dispatcher emits, except the starts and stops the driver made itself for Nova
+  (``is_news``): Nova records those itself, and skipping them keeps the compute manager's
+  work off the critical path of a boot. A STOPPED event is checked again
+  :data:`RECHECK_DELAYS` later and
   emitted again while the container still does not run: the compute manager skips an event
   that arrives while the instance has a task (a process that exits during its spawn), and
   a repeated event costs nothing once Nova's state matches.
@@ -53,15 +56,17 @@ class EventWatcher:
     """Feeds ``emit`` with the lifecycle events of the containers labelled ``labels``.
 
     ``running(uuid)`` tells whether an instance's container runs now (None: it is gone);
-    ``on_exit(uuid, exit_code)`` is told of every container that stopped and returns
-    whether that is news to Nova (False: the driver stopped it for Nova, no recheck).
+    ``is_news(uuid, transition)`` whether an engine event is news to Nova (False: the
+    driver caused it); ``on_exit(uuid, exit_code)`` is told of every container that
+    stopped on its own.
     """
 
-    def __init__(self, engine, labels, emit, running, on_exit):
+    def __init__(self, engine, labels, emit, running, is_news, on_exit):
         self.engine = engine
         self.labels = labels
         self._emit = emit
         self._running = running
+        self._is_news = is_news
         self._on_exit = on_exit
         self._queue = queue.Queue()
         self._rechecks = {}  # uuid -> [(due time, ...)]
@@ -120,15 +125,14 @@ class EventWatcher:
         for summary in self.engine.list_containers(all=True, filters=filters):
             uuid = (summary.get("Labels") or {}).get(ownership.RESOURCE_ID)
             if uuid:
-                self._queue.put((uuid, transition_of_summary(summary), None))
+                self._queue.put((uuid, transition_of_summary(summary), None, False))
 
     def _queue_event(self, event):
         transition = TRANSITIONS.get(event.get("Action") or event.get("status"))
         attributes = (event.get("Actor") or {}).get("Attributes") or {}
         uuid = attributes.get(ownership.RESOURCE_ID)
         if transition is not None and uuid:
-            exit_code = attributes.get("exitCode")
-            self._queue.put((uuid, transition, exit_code))
+            self._queue.put((uuid, transition, attributes.get("exitCode"), True))
 
     # -- the dispatcher -----------------------------------------------------------------
 
@@ -147,14 +151,18 @@ class EventWatcher:
             except Exception:  # the dispatcher must outlive any one event
                 LOG.exception("Could not handle Docker event %s", item)
 
-    def _handle(self, uuid, transition, exit_code):
+    def _handle(self, uuid, transition, exit_code, live):
+        """Emit one event: ``live`` from the stream, else from a resync."""
+        if transition != virtevent.EVENT_LIFECYCLE_STOPPED:
+            self._rechecks.pop(uuid, None)
+        if live and not self._is_news(uuid, transition):
+            return
         self._emit(virtevent.LifecycleEvent(uuid, transition))  # first: Nova waits
         if transition == virtevent.EVENT_LIFECYCLE_STOPPED:
-            if exit_code is None or self._on_exit(uuid, exit_code):
-                now = time.monotonic()
-                self._rechecks[uuid] = [now + delay for delay in RECHECK_DELAYS]
-        else:
-            self._rechecks.pop(uuid, None)
+            now = time.monotonic()
+            self._rechecks[uuid] = [now + delay for delay in RECHECK_DELAYS]
+            if live:
+                self._on_exit(uuid, exit_code)
 
     def _until_next_recheck(self):
         dues = [due[0] for due in self._rechecks.values() if due]
