@@ -158,11 +158,10 @@ class EventWatcher:
         if live and not self._is_news(uuid, transition):
             return
         self._emit(virtevent.LifecycleEvent(uuid, transition))  # first: Nova waits
-        if transition == virtevent.EVENT_LIFECYCLE_STOPPED:
+        if live and transition == virtevent.EVENT_LIFECYCLE_STOPPED:
             now = time.monotonic()
             self._rechecks[uuid] = [now + delay for delay in RECHECK_DELAYS]
-            if live:
-                self._on_exit(uuid, exit_code)
+            self._on_exit(uuid, exit_code)
 
     def _until_next_recheck(self):
         dues = [due[0] for due in self._rechecks.values() if due]
