@@ -21,8 +21,18 @@ from oslo_utils import excutils, timeutils, units
 
 from nova import exception
 from nova.virt import driver, hardware
+from nova.virt import event as virtevent
 from nova_docker import conf as docker_conf
-from nova_docker import network, resources, seed, snapshot, state
+from nova_docker import (
+    console,
+    events,
+    network,
+    registry_auth,
+    resources,
+    seed,
+    snapshot,
+    state,
+)
 from nova_docker import spec as specs
 from nova_docker.network.errors import ContainerNotRunning
 from openstack_docker import errors
@@ -38,8 +48,6 @@ CONF = nova.conf.CONF
 docker_conf.register_opts(CONF)
 
 _SUSPENDED_MARKER = "suspended"
-#: How long to wait for the exit status of a container seen not running.
-_EXIT_STATUS_WAIT = 1.0
 
 
 class EngineUnavailable(exception.HypervisorUnavailable):
@@ -69,6 +77,10 @@ class DockerDriver(driver.ComputeDriver):
         # down): removed as soon as it answers again, since Nova will not ask again. A
         # restart forgets them: the image cache periodic task finds them by label.
         self._orphans = set()
+        self._events = None
+        # uuid -> lifecycle transitions the driver itself is causing (start, stop): the
+        # engine's events of those are no news to Nova.
+        self._expected = {}
 
     # -- helpers -------------------------------------------------------------------
 
@@ -83,7 +95,8 @@ class DockerDriver(driver.ComputeDriver):
         loader = self._loader
         if loader is None or loader.engine is not self.engine or \
                 loader.cache is not self._cache:
-            loader = self._loader = ImageLoader(self.engine, self._cache)
+            loader = self._loader = ImageLoader(self.engine, self._cache,
+                                                registry_auth.credentials)
         return loader
 
     @property
@@ -141,9 +154,49 @@ class DockerDriver(driver.ComputeDriver):
         with self._engine_errors():
             self.engine.ping()
         LOG.info("Docker driver on %s uses engine %s", host, self.engine.endpoint)
+        self._events = events.EventWatcher(
+            self.engine, {specs.HOST_LABEL: self._hostname()}, self.emit_event,
+            self._running, self._is_news, self._exited)
+        self._events.start()
 
     def cleanup_host(self, host):
+        if self._events is not None:
+            self._events.stop()
+            self._events = None
         self.engine.close()
+
+    def _running(self, uuid):
+        """Whether the container of instance ``uuid`` runs; None when it is gone."""
+        try:
+            with self._engine_errors():
+                info = self.engine.owned_container(f"nova-{uuid}")
+        except (errors.NotFound, EngineUnavailable):
+            return None
+        return bool(info["State"].get("Running"))
+
+    def _expect(self, uuid, transition):
+        self._expected.setdefault(uuid, set()).add(transition)
+
+    def _is_news(self, uuid, transition):
+        """Whether an engine event of instance ``uuid`` is news (the driver did not
+        cause it); an expected one is consumed."""
+        expected = self._expected.get(uuid, set())
+        if transition not in expected:
+            return True
+        expected.discard(transition)
+        if not expected:
+            self._expected.pop(uuid, None)
+        return False
+
+    def _exited(self, uuid, exit_code):
+        """Log a container that stopped on its own: exit code and last lines of output."""
+        try:
+            with self._engine_errors():
+                tail = self.engine.logs(f"nova-{uuid}", tail=CONF.docker.fault_log_lines)
+        except (errors.DockerLayerError, EngineUnavailable) as exc:
+            tail = f"(output unavailable: {exc})"
+        LOG.warning("The container of instance %s exited with code %s; last output "
+                    "lines:\n%s", uuid, exit_code, tail.strip() or "(no output)")
 
     def _hostname(self):
         return self._host or CONF.host
@@ -209,16 +262,15 @@ class DockerDriver(driver.ComputeDriver):
         self._reap_orphans()
         image = self._glance.get(context, image_meta.id)
         with self._deploy_errors():
-            container_id = self._create_from_image(context, instance, image, network_info)
+            binds = seed.injected_binds(injected_files, self._injected_dir(instance))
+            container_id = self._create_from_image(context, instance, image, network_info,
+                                                   binds)
         try:
             with self._deploy_errors():
-                seed.install(self.engine, container_id, instance, injected_files,
+                seed.install(self.engine, container_id, instance,
                              CONF.docker.cloud_seed_dir)
-                reason = self._start(instance, container_id, network_info) \
-                    if power_on else None
-            if reason:
-                raise exception.BuildAbortException(instance_uuid=instance.uuid,
-                                                    reason=reason)
+                if power_on:
+                    self._start(instance, container_id, network_info)
         except Exception:
             with excutils.save_and_reraise_exception():
                 self._discard(instance, container_id, network_info)
@@ -243,7 +295,10 @@ class DockerDriver(driver.ComputeDriver):
                 raise exception.ImageUnacceptable(image_id=image["id"],
                                                   reason=exc.message) from exc
 
-    def _create_from_image(self, context, instance, image, network_info):
+    def _injected_dir(self, instance):
+        return os.path.join(self._instance_dir(instance), "injected")
+
+    def _create_from_image(self, context, instance, image, network_info, binds):
         """Create the instance's container from Glance record ``image``.
 
         An engine image id this driver verified for that Glance image before is used
@@ -255,11 +310,11 @@ class DockerDriver(driver.ComputeDriver):
         if image_id:
             self._brought.used(self.engine, image_id)
             try:
-                return self._create(instance, image, image_id, network_info)
+                return self._create(instance, image, image_id, network_info, binds)
             except errors.ImageMissing:
                 self.images.forget(image)
         image_id = self._ensure_image(context, image)
-        return self._create(instance, image, image_id, network_info)
+        return self._create(instance, image, image_id, network_info, binds)
 
     def _ensure_image(self, context, image):
         def download(fileobj):
@@ -268,11 +323,11 @@ class DockerDriver(driver.ComputeDriver):
         with self._image_errors(image):
             return self._brought.track(self.engine, lambda: self.images.ensure(image, download))
 
-    def _create(self, instance, image, image_id, network_info):
+    def _create(self, instance, image, image_id, network_info, binds):
         container_spec = specs.build(
             instance, image, image_id, network.container_network_args(instance, network_info),
             self._hostname(), cpu_quota=CONF.docker.cpu_quota,
-            volumes=seed.private_dirs(instance, CONF.docker.cloud_seed_dir))
+            volumes=seed.private_dirs(instance, CONF.docker.cloud_seed_dir), binds=binds)
         name = specs.container_name(instance)
         try:
             return self.engine.create_container(container_spec, name=name,
@@ -295,55 +350,45 @@ class DockerDriver(driver.ComputeDriver):
             raise
 
     def _start(self, instance, container_id, network_info):
-        """Start the container, plug its VIFs and watch it.
+        """Start the container and plug its VIFs, waiting for Neutron's
+        ``network-vif-plugged`` events of the ports not yet active as libvirt does
+        (``[DEFAULT] vif_plugging_timeout``, ``vif_plugging_is_fatal``).
 
-        Returns why it stopped running at once (exit code and last log lines), or None
-        while it runs. The engine is asked to answer as soon as the container stops, for
-        what is left of ``[docker] spawn_check_seconds`` since the start: a process that
-        exits at once fails the operation, never a hang. A healthy container costs the
-        whole window; 0 turns the watch off. A container that exits before its VIFs are
-        plugged gets the same answer, whatever the window.
+        No watch afterwards: a process that exits, at once or later, is an engine event
+        that makes the instance SHUTOFF (:mod:`nova_docker.events`). One that exits
+        before its VIFs are plugged is left to that event too: its VIFs are plugged
+        when it is started again.
         """
-        with self._engine_errors():
-            self.engine.start(container_id)
-        started = time.monotonic()
+        timeout = CONF.vif_plugging_timeout
+        expected = vif_plugged_events(network_info) if timeout else []
         try:
-            network.plug_vifs(self.engine, container_id, instance, network_info)
-        except ContainerNotRunning:
-            reason = self._exited_reason(container_id, _EXIT_STATUS_WAIT)
-            if reason is None:
-                raise
-            return reason
-        window = CONF.docker.spawn_check_seconds
-        if window <= 0:
-            return None
-        return self._exited_reason(container_id,
-                                   max(0.01, window - (time.monotonic() - started)))
-
-    def _exited_reason(self, container_id, timeout):
-        """Why the container stopped running within ``timeout`` seconds; None: it runs."""
-        result = self._wait_for_exit(container_id, timeout)
-        if result is None:
-            return None
-        with self._engine_errors():
-            tail = self.engine.logs(container_id, tail=CONF.docker.fault_log_lines)
-        error = (result.get("Error") or {}).get("Message")
-        return (f"the container exited at once with code {result.get('StatusCode')}"
-                f"{' (' + error + ')' if error else ''}; "
-                f"last log lines:\n{tail.strip() or '(no output)'}")
-
-    def _wait_for_exit(self, container_id, timeout):
-        """The engine's wait result when the container stops running within ``timeout``
-        seconds, else None (it still runs)."""
-        with self._engine_errors():
-            try:
-                return self.engine.wait(container_id, timeout=timeout,
-                                        condition="not-running")
-            except errors.EngineTimeout:
-                return None
+            with self.virtapi.wait_for_instance_event(
+                    instance, expected, timeout=timeout,
+                    error_callback=_neutron_failed_callback):
+                self._expect(instance.uuid, virtevent.EVENT_LIFECYCLE_STARTED)
+                try:
+                    with self._engine_errors():
+                        self.engine.start(container_id)
+                except Exception:
+                    self._is_news(instance.uuid, virtevent.EVENT_LIFECYCLE_STARTED)
+                    raise
+                try:
+                    network.plug_vifs(self.engine, container_id, instance, network_info)
+                except ContainerNotRunning:
+                    LOG.warning("Instance %s: its container stopped before its VIFs were "
+                                "plugged", instance.uuid)
+                    if expected:  # Neutron sees no link: do not wait for it
+                        self.virtapi.exit_wait_early(expected)
+        except exception.InstanceEventTimeout:
+            if CONF.vif_plugging_is_fatal:
+                raise exception.VirtualInterfaceCreateException() from None
+            LOG.warning("Instance %s: Neutron did not report its VIFs plugged within "
+                        "%s s; going on (vif_plugging_is_fatal = false)", instance.uuid,
+                        timeout)
 
     def _discard(self, instance, container_id, network_info):
         """Remove what a failed spawn created; with a dead engine, remember it for later."""
+        shutil.rmtree(self._injected_dir(instance), ignore_errors=True)
         try:
             network.unplug_vifs(self.engine, container_id, instance, network_info)
             self.engine.remove_container(container_id, timeout=0)
@@ -390,6 +435,8 @@ class DockerDriver(driver.ComputeDriver):
         """Remove the container (hard stop); nothing to do when it is already gone."""
         info = self._find(instance)
         if info is not None:
+            if info["State"].get("Running"):
+                self._expect(instance.uuid, virtevent.EVENT_LIFECYCLE_STOPPED)
             network.unplug_vifs(self.engine, info["Id"], instance, network_info)
             with self._engine_errors(instance):
                 self.engine.remove_container(info["Id"], timeout=0)
@@ -414,6 +461,8 @@ class DockerDriver(driver.ComputeDriver):
     def _stop(self, instance, timeout):
         info = self._inspect(instance)
         self._unpause(instance, info)  # a frozen process cannot receive the signal
+        if info["State"].get("Running"):
+            self._expect(instance.uuid, virtevent.EVENT_LIFECYCLE_STOPPED)
         with self._engine_errors(instance):
             self.engine.stop(info["Id"], timeout=timeout)
 
@@ -423,9 +472,7 @@ class DockerDriver(driver.ComputeDriver):
         if self._unpause(instance, info) or info["State"].get("Running"):
             return
         with self._engine_errors(instance):
-            reason = self._start(instance, info["Id"], network_info)
-        if reason:
-            raise exception.InstancePowerOnFailure(reason=reason)
+            self._start(instance, info["Id"], network_info)
 
     def power_off(self, instance, timeout=0, retry_interval=0):
         """Stop with SIGTERM, SIGKILL after ``timeout`` seconds (0: at once, as Nova means)."""
@@ -502,9 +549,14 @@ class DockerDriver(driver.ComputeDriver):
     # -- console and diagnostics -------------------------------------------------------
 
     def get_console_output(self, context, instance):
-        container_id = self._inspect(instance)["Id"]
+        """The last output of the container, at most ``console_log_lines`` lines and
+        ``console_log_bytes`` bytes, then its exit status when it is not running; any
+        content (see :mod:`nova_docker.console`)."""
+        info = self._inspect(instance)
         with self._engine_errors(instance):
-            return self.engine.logs(container_id, tail=CONF.docker.console_log_lines)
+            output = self.engine.logs(info["Id"], tail=CONF.docker.console_log_lines,
+                                      as_bytes=True)
+        return console.output(output, info["State"], CONF.docker.console_log_bytes)
 
     def _stats(self, instance):
         info = self._inspect(instance)
@@ -593,6 +645,20 @@ class DockerDriver(driver.ComputeDriver):
                 return False
         self._ensure_image(context, image)
         return True
+
+
+def vif_plugged_events(network_info):
+    """The ``network-vif-plugged`` events to wait for: those of the ports Neutron has not
+    reported active yet (an active port sends none)."""
+    return [("network-vif-plugged", vif["id"]) for vif in network_info or []
+            if vif.get("active", True) is False]
+
+
+def _neutron_failed_callback(event_name, instance):
+    LOG.error("Neutron reported a failure on event %s of instance %s", event_name,
+              instance.uuid)
+    if CONF.vif_plugging_is_fatal:
+        raise exception.VirtualInterfaceCreateException()
 
 
 def _about_storage_opt(message):

@@ -1,13 +1,18 @@
 """Files an instance expects to find at boot: user_data, meta-data and injected files.
 
-They are copied into the created (not yet started) container with the engine's archive
-API in one archive, so this works with a remote engine too (no shared directory needed).
-user_data and meta-data land in ``[docker] cloud_seed_dir`` as ``user-data`` and
-``meta-data`` (the cloud-init NoCloud layout, which needs both); injected files land at
-the absolute path Nova gives. An instance without user_data and injected files gets no
-copy at all: the archive call costs a spawn tens of milliseconds. The seed directory is a
-volume of the container's own (:func:`private_dirs`), so user_data never reaches a
-snapshot.
+None of them may reach a snapshot (a commit of the container's writable layer), since
+they may hold secrets:
+
+* user_data and meta-data land in ``[docker] cloud_seed_dir`` as ``user-data`` and
+  ``meta-data`` (the cloud-init NoCloud layout, which needs both), copied with the
+  engine's archive API into the created container's seed directory, a volume of the
+  container's own (:func:`private_dirs`);
+* injected files are written to the instance directory on this host and bind-mounted,
+  read-only, at the absolute path Nova gives (:func:`injected_binds`): a mount is not part
+  of the writable layer. That needs the engine on this host, like VIF plugging.
+
+An instance without user_data gets no copy at all: the archive call costs a spawn tens of
+milliseconds.
 """
 
 import base64
@@ -48,15 +53,26 @@ def private_dirs(instance, seed_dir):
     return [seed_dir] if _user_data(instance) is not None else []
 
 
-def files_for(instance, injected_files, seed_dir):
-    """``{absolute path: bytes}`` of everything to place in the container."""
-    files = {}
-    for path, contents in injected_files or ():
+def injected_binds(injected_files, directory):
+    """Write the injected files under ``directory`` (created) and return the bind mounts
+    that show each one, read-only, at its path in the container."""
+    binds = {}
+    for number, (path, contents) in enumerate(injected_files or ()):
         if not str(path).startswith("/"):
             raise InvalidSpec("injected file path", f"{path!r} is not absolute",
                               "give the full path the file should have in the instance")
-        files[os.path.normpath(path)] = (contents.encode() if isinstance(contents, str)
-                                         else bytes(contents))
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        host_path = os.path.join(directory, str(number))
+        with open(host_path, "wb") as handle:
+            handle.write(contents.encode() if isinstance(contents, str) else bytes(contents))
+        os.chmod(host_path, 0o644)
+        binds[host_path] = {"bind": os.path.normpath(path), "mode": "ro"}
+    return binds
+
+
+def files_for(instance, seed_dir):
+    """``{absolute path: bytes}`` of the seed to place in the container."""
+    files = {}
     user_data = _user_data(instance)
     if user_data is not None:
         files[os.path.join(seed_dir, "user-data")] = user_data
@@ -80,9 +96,9 @@ def _archive(files):
     return buffer.getvalue()
 
 
-def install(engine, container_id, instance, injected_files, seed_dir):
-    """Copy the instance's files, if it has any, into a created container."""
-    files = files_for(instance, injected_files, seed_dir)
+def install(engine, container_id, instance, seed_dir):
+    """Copy the instance's seed, if it has user_data, into a created container."""
+    files = files_for(instance, seed_dir)
     if not files:
         return
     engine.put_archive(container_id, "/", _archive(files))

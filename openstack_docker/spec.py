@@ -76,6 +76,8 @@ class ContainerSpec:
     stop_timeout: object = None
     mac_address: str | None = None
     storage_opt: object = None
+    pids_limit: object = None
+    security_opt: object = None
 
     def __post_init__(self):
         if not isinstance(self.image, str) or not self.image.strip() or " " in self.image:
@@ -123,6 +125,8 @@ class ContainerSpec:
         self.stop_timeout = parsing.integer("stop_timeout", self.stop_timeout, minimum=0)
         self.storage_opt = parsing.labels("storage_opt", self.storage_opt) or None
         self.mac_address = parsing.mac_address(self.mac_address)
+        self.pids_limit = parsing.integer("pids_limit", self.pids_limit, minimum=1)
+        self.security_opt = parsing.string_list("security_opt", self.security_opt)
         for flag in ("privileged", "tty", "stdin_open", "stdin_once", "read_only"):
             if not isinstance(getattr(self, flag), bool):
                 raise InvalidSpec(flag, f"{getattr(self, flag)!r} is not true or false")
@@ -188,6 +192,8 @@ class ContainerSpec:
             cpuset_cpus=self.cpuset_cpus,
             storage_opt=self.storage_opt,
             mounts=mounts or None,
+            pids_limit=self.pids_limit,
+            security_opt=self.security_opt or None,
         )
 
     def container_config(self, api, owner=None, resource_id=None):

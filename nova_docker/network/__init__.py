@@ -5,29 +5,29 @@ Two modes, chosen per instance by :func:`container_network_args`:
 * VIF mode (``network_info`` has VIFs, i.e. Neutron ports): the container is created with
   ``network_mode="none"``; once it runs, :func:`plug_vifs` gives it one veth pair per VIF.
   The host end is wired per VIF type (:mod:`.hostside`), the container end becomes
-  ``eth<N>`` with the port's MAC, MTU, fixed IPs and routes (:mod:`.namespace`), and the
+  ``eth<N>`` with the port's MAC, MTU, fixed IPs and routes (:mod:`.namespace`), an
+  ``ovs`` VIF's host end becomes a port of its OVS bridge (:mod:`.ovs`), and the
   subnets' DNS servers go into its resolv.conf (:mod:`.resolv`). Needs the engine on this
   host: the netns is entered through ``/proc/<pid>/ns/net``.
 * Docker-network mode (no VIFs, ``[docker] docker_network`` set): the container joins that
   Docker network with its hostname as alias; nothing to plug.
 
 Bad input fails before any device exists; a failed plug removes the devices it created.
+The root-only part (entering the netns, netlink, OVSDB, resolv.conf) runs in the
+oslo.privsep daemon of :data:`nova_docker.privsep.vif_plug` (:mod:`.plumbing`): only
+plain data (VIF dicts, pid, paths) crosses to it.
 """
 
-import contextlib
-import errno
+import dataclasses
+import json
 
 import nova.conf
 from oslo_log import log as logging
-from pyroute2 import IPRoute
-from pyroute2.netlink.exceptions import NetlinkError
 
-from nova import exception
 from nova_docker import conf as docker_conf
-from nova_docker.network import hostside, namespace, nsenter, resolv
+from nova_docker.network import namespace, plumbing
 from nova_docker.network.container import running_target
-from nova_docker.network.errors import VIFPlugError
-from nova_docker.network.plan import dns_servers, host_device, interface_plan
+from nova_docker.network.plan import dns_servers, interface_plan
 
 LOG = logging.getLogger(__name__)
 CONF = nova.conf.CONF
@@ -61,92 +61,41 @@ def plug_vifs(engine, container_id, instance, network_info):
     if not plans:
         return
     target = running_target(engine, container_id)
-    _plug(target, [(plan, f"{namespace.PREFIX}{n}") for n, plan in enumerate(plans)],
-          dns_servers(network_info))
+    plumbing.plug(dataclasses.asdict(target), _plain(network_info),
+                  [f"{namespace.PREFIX}{n}" for n in range(len(plans))],
+                  dns_servers(network_info), False, getattr(instance, "uuid", None),
+                  _ovsdb())
     LOG.info("Plugged %d VIF(s) into container %s of instance %s", len(plans),
              container_id, getattr(instance, "uuid", instance))
 
 
 def unplug_vifs(engine, container_id, instance, network_info):
-    """Remove the host-side devices of the VIFs; devices already gone are fine."""
-    with IPRoute() as host:
-        for vif in network_info or []:
-            _unplug(host, vif)
+    """Remove the host-side devices of the VIFs; devices already gone are fine. Without
+    VIFs no netlink socket is opened at all."""
+    vifs = list(network_info or [])
+    if vifs:
+        plumbing.unplug(_plain(vifs), _ovsdb())
 
 
 def attach_interface(engine, container_id, instance, vif):
     """Hot-plug one VIF into the running container as its first free ethN."""
     plan = interface_plan(vif)
     target = running_target(engine, container_id)
-    _plug(target, [(plan, None)], list(plan.dns), merge_dns=True)
+    plumbing.plug(dataclasses.asdict(target), _plain([vif]), [None], list(plan.dns), True,
+                  getattr(instance, "uuid", None), _ovsdb())
 
 
 def detach_interface(engine, container_id, instance, vif):
     """Remove one VIF from the container (its veth pair); fine if already gone."""
-    with IPRoute() as host:
-        _unplug(host, vif)
+    plumbing.unplug(_plain([vif]), _ovsdb())
 
 
-def _unplug(host, vif):
-    name = host_device(vif)
-    if not name:
-        return
-    try:
-        if hostside.delete(host, name):
-            LOG.info("Removed host device %s of VIF %s", name, vif.get("id"))
-    except NetlinkError as exc:
-        raise exception.VirtualInterfaceUnplugException(
-            reason=f"VIF {vif.get('id')}: cannot remove host device {name}: {exc}") from exc
+def _plain(vifs):
+    """Nova's VIF models as plain JSON data, what crosses to the privsep daemon."""
+    return json.loads(json.dumps(list(vifs or [])))
 
 
-def _plug(target, plans_and_names, dns, merge_dns=False):
-    """Plug ``(plan, preferred ifname)`` pairs; on failure remove what this call created."""
-    created = []
-    try:
-        with _failing(target), IPRoute() as host, nsenter.iproute(target.netns_path) as ns:
-            for plan, preferred in plans_and_names:
-                with _failing(target, plan):
-                    _plug_one(host, ns, target, plan, preferred, created)
-        resolv.set_nameservers(target.resolv_conf, dns, merge=merge_dns)
-    except BaseException:
-        with IPRoute() as host:
-            for name in created:
-                hostside.delete(host, name)
-        raise
+def _ovsdb():
+    return CONF.docker.ovsdb_connection, CONF.docker.ovsdb_timeout
 
 
-def _plug_one(host, ns, target, plan, preferred, created):
-    ns_index = namespace.find_by_mac(ns, plan.mac)
-    host_index = hostside.lookup(host, plan.host_dev)
-    if ns_index is None or host_index is None:
-        # Half a pair (or none): start again from a fresh veth pair.
-        if ns_index is not None:
-            ns.link("del", index=ns_index)
-        hostside.delete(host, plan.host_dev)
-        name = namespace.free_name(ns, preferred)
-        peer = {"ifname": name, "net_ns_pid": target.pid, "address": plan.mac}
-        mtu = {"mtu": plan.mtu} if plan.mtu else {}
-        host.link("add", ifname=plan.host_dev, kind="veth", peer={**peer, **mtu}, **mtu)
-        created.append(plan.host_dev)
-        host_index = hostside.lookup(host, plan.host_dev)
-        ns_index = ns.link_lookup(ifname=name)[0]
-    hostside.wire(host, plan, host_index)
-    name = namespace.configure(ns, ns_index, plan, target.netns_path)
-    LOG.debug("VIF %s: %s (host %s) in container %s", plan.vif_id, name, plan.host_dev,
-              target.container_id)
-
-
-@contextlib.contextmanager
-def _failing(target, plan=None):
-    """Turn netlink and OS errors into a VIFPlugError naming the VIF and container."""
-    where = f"container {target.container_id}"
-    if plan is not None:
-        where = (f"VIF {plan.vif_id} ({plan.vif_type}, host device {plan.host_dev}) "
-                 f"into {where}")
-    try:
-        yield
-    except NetlinkError as exc:
-        hint = " (host device name already in use?)" if exc.code == errno.EEXIST else ""
-        raise VIFPlugError(f"{where}: {exc}{hint}") from exc
-    except OSError as exc:
-        raise VIFPlugError(f"{where}: {exc}") from exc

@@ -37,14 +37,18 @@ def running_target(engine, container_id):
     if mode == "host" or mode.startswith("container:"):
         raise VIFPlugError(f"container {container_id} shares a network namespace "
                            f"(network_mode {mode!r}); VIFs need network_mode 'none'")
-    target = Target(container_id, pid, info.get("ResolvConfPath"))
+    return Target(container_id, pid, info.get("ResolvConfPath"))
+
+
+def check_own_netns(target):
+    """Refuse a target whose netns cannot be opened or is the host's (root-only check:
+    another process's namespace is visible to root, so it runs in the privsep daemon)."""
     try:
         theirs = os.stat(target.netns_path).st_ino
     except OSError as exc:
-        raise VIFPlugError(f"cannot open the netns of container {container_id} "
+        raise VIFPlugError(f"cannot open the netns of container {target.container_id} "
                            f"({target.netns_path}: {exc.strerror}): the Docker engine must "
                            "run on this host, in this pid namespace") from None
     if theirs == os.stat("/proc/self/ns/net").st_ino:
-        raise VIFPlugError(f"container {container_id} runs in the host's network "
+        raise VIFPlugError(f"container {target.container_id} runs in the host's network "
                            "namespace; refusing to plug VIFs into it")
-    return target

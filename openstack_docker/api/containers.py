@@ -172,13 +172,13 @@ class ContainerMixin:
 
     @translating
     def logs(self, container, tail=None, stdout=True, stderr=True, timestamps=False,
-             since=None):
-        """Logs as text; ``tail`` bounds the number of lines, ``since`` (a datetime or
-        epoch seconds) drops earlier ones."""
+             since=None, as_bytes=False):
+        """Logs as text, or as the bytes the container wrote; ``tail`` bounds the number
+        of lines, ``since`` (a datetime or epoch seconds) drops earlier ones."""
         data = self._client.logs(container, stdout=stdout, stderr=stderr,
                                  timestamps=timestamps, since=since,
                                  tail="all" if tail is None else int(tail))
-        return data.decode("utf-8", "replace")
+        return data if as_bytes else data.decode("utf-8", "replace")
 
     @translating
     def stats(self, container):

@@ -85,9 +85,13 @@ def check_format(image):
 class ImageLoader:
     """Resolve Glance images to engine image ids on one engine."""
 
-    def __init__(self, engine, cache):
+    def __init__(self, engine, cache, credentials=None):
+        """``credentials(registry)``: the engine ``auth_config`` for pulls from that
+        registry host (``127.0.0.1:5000``, ``docker.io``), or None; from the operator's
+        configuration only, never from image properties."""
         self.engine = engine
         self.cache = cache
+        self.credentials = credentials
         self._known = {}
 
     def known(self, image):
@@ -156,7 +160,10 @@ class ImageLoader:
         digest = props.get(properties.MANIFEST_DIGEST)
         if not (digest and self.present(f"{repository}@{digest}")):
             LOG.info("Pulling %s into %s", reference, self.engine)
-            pulled = self.engine.pull(f"{repository}@{digest}" if digest else reference)
+            auth = self.credentials(parsing.registry_of(reference)) \
+                if self.credentials else None
+            pulled = self.engine.pull(f"{repository}@{digest}" if digest else reference,
+                                      auth_config=auth)
             digest = digest or pulled
         # By digest, not by tag: a name moved between the pull and here changes nothing.
         wanted = f"{repository}@{digest}"

@@ -18,3 +18,9 @@ monkey_patch.patch()
 from nova import test  # noqa: E402
 
 test.TestCase._clear_attrs = lambda self: None
+
+# The driver's root-only work runs in-process (tests run as root): no privsep daemon per
+# test process. tests/functional/nova_docker/test_privsep.py starts the real one.
+from nova_docker import privsep  # noqa: E402
+
+privsep.vif_plug.set_client_mode(False)

@@ -95,6 +95,28 @@ class RemoveInstanceContainers(fixtures.Fixture):
                 client.remove_container(container["Id"], timeout=0)
 
 
+class OnExtraEngine:
+    """Mixin of a :class:`DockerAPITestBase` whose compute host uses an extra engine of
+    the test class's own (``ENGINE``), started for the class: the main one is shared."""
+
+    ENGINE = None
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._engine_stack = contextlib.ExitStack()
+        cls.record = cls._engine_stack.enter_context(
+            testbed.extra_engine_running(cls.ENGINE))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls._engine_stack.close()
+        super().tearDownClass()
+
+    def docker_endpoint(self):
+        return self.record["socket"]
+
+
 class DockerAPITestBase(integrated_helpers.ProviderUsageBaseTestCase):
     """Nova in-process with one Docker compute host on the testbed engine and the
     testbed's real Glance: Nova's GlanceFixture is replaced by Nova's real Glance client.
@@ -117,8 +139,8 @@ class DockerAPITestBase(integrated_helpers.ProviderUsageBaseTestCase):
         # no token, so give Nova's Glance client a placeholder one.
         self.stub_out("nova.context.RequestContext.get_auth_plugin",
                       lambda context: noauth.NoAuth())
-        self.flags(**{"endpoint": self.docker_endpoint(), "spawn_check_seconds": 0.5,
-                      "stop_timeout": 1, **self.docker_flags}, group="docker")
+        self.flags(**{"endpoint": self.docker_endpoint(), "stop_timeout": 1,
+                      **self.docker_flags}, group="docker")
         # busybox httpd as PID 1 ignores SIGTERM: graceful stops run into the timeout.
         self.flags(shutdown_timeout=1)
         self.glance_client = glanceclient.Client("2", endpoint=testbed.glance_url(),
@@ -127,6 +149,9 @@ class DockerAPITestBase(integrated_helpers.ProviderUsageBaseTestCase):
         self.server_image = self._upload("server", saved_image("server"))
         # A host name of its own: other tests share the engine.
         self.compute = self._start_compute(self._unique_host("docker"))
+        # Stop the driver's events threads with the test (Nova's service shutdown may
+        # finish after it); a second cleanup_host by the service does nothing.
+        self.addCleanup(self.compute.manager.driver.cleanup_host, self.compute.host)
         self.flavor = self._create_flavor(memory_mb=64, vcpu=1, disk=1, ephemeral=0)
         self.useFixture(RemoveInstanceContainers(self._server_uuids, self.engine))
 

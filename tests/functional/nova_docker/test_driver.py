@@ -3,7 +3,9 @@ image service fed with real ``docker save`` tarballs of testbed images)."""
 
 import base64
 import contextlib
+import json
 import os
+import subprocess
 import threading
 import time
 from unittest import mock
@@ -13,15 +15,17 @@ from nova.compute import power_state, task_states
 from nova.network import model as network_model
 from nova.tests import fixtures as nova_fixtures
 from nova.tests.unit import utils as test_utils
+from pyroute2 import IPRoute
 
 from nova import exception, objects, test
+from nova.virt import event as virtevent
 from nova.virt import fake
 from nova_docker import driver as docker_driver
 from nova_docker import network
 from openstack_docker import errors, labels
 from openstack_docker.endpoint import parse_endpoint
 from openstack_docker.engine import Engine
-from tests.common import testbed, unique_images
+from tests.common import registry_fixture, testbed, unique_images
 from tests.common.engine_calls import count_calls
 from tests.functional.nova_docker import fixtures as tb
 
@@ -36,7 +40,6 @@ class DockerDriverTestCase(test.TestCase):
     def setUp(self):
         super().setUp()
         self.flags(instances_path=self.useFixture(fixtures.TempDir()).path)
-        self.flags(spawn_check_seconds=0.3, group="docker")
         self.glance = self.useFixture(nova_fixtures.GlanceFixture(self))
         self.useFixture(tb.DockerImageInFakeGlance(self.glance, SERVER, "server"))
         self.useFixture(tb.DockerImageInFakeGlance(self.glance, BASE, "base"))
@@ -44,6 +47,9 @@ class DockerDriverTestCase(test.TestCase):
         self.ctxt = test_utils.get_test_admin_context()
         self.driver = docker_driver.DockerDriver(fake.FakeVirtAPI())
         self.driver.init_host("testhost")
+        self.addCleanup(self.driver.cleanup_host, "testhost")
+        self.events = []
+        self.driver.register_event_listener(self.events.append)
         self.engine = self.driver.engine
         self.useFixture(tb.RemoveInstanceContainers(
             lambda: [i.uuid for i in objects.InstanceList.get_all(self.ctxt)]))
@@ -146,6 +152,34 @@ class DockerDriverTestCase(test.TestCase):
         self.assertEqual("line3\nline4\n",
                          self.driver.get_console_output(self.ctxt, instance))
 
+    def test_console_is_bounded_in_bytes_and_takes_any_bytes(self):
+        self.glance.update(self.ctxt, BASE, {"properties": {
+            "os_command_line": "sh -c 'printf \"caf\\303\\251 \\377\\n\"; "
+                               "head -c 10485760 /dev/zero | tr \"\\0\" a; echo; "
+                               "echo last-line; exec sleep 1000'"}})
+        self.flags(console_log_bytes=65536, group="docker")
+        instance = self._spawn(image=BASE)
+        deadline = time.monotonic() + 30
+        while "last-line" not in (console := self.driver.get_console_output(self.ctxt,
+                                                                            instance)):
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.2)
+        self.assertLessEqual(len(console), 65536)
+        self.assertTrue(console.endswith("last-line\n"))
+        self.flags(console_log_lines=20, group="docker")  # both lines fit: bytes as written
+        self.glance.update(self.ctxt, BASE, {"properties": {
+            "os_command_line": "sh -c 'printf \"caf\\303\\251 \\377\\n\"; "
+                               "exec sleep 1000'"}})
+        other = self._spawn(image=BASE)
+        deadline = time.monotonic() + 10
+        while not (console := self.driver.get_console_output(self.ctxt, other)):
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.1)
+        # The engine's json-file log stores text: bytes that are not UTF-8 come back as
+        # U+FFFD. What the engine gives is returned as the str of its bytes, which
+        # Nova's manager encodes back to them (Latin-1) without error.
+        self.assertEqual("café \ufffd\n", console.encode("latin-1").decode())
+
     def test_image_loaded_only_when_absent_and_cached_by_glance_id(self):
         load = count_calls(self.engine, "load_image")
         download = mock.patch.object(self.driver._glance, "download",
@@ -196,6 +230,65 @@ class DockerDriverTestCase(test.TestCase):
         self.assertEqual(1, downloads.call_count)
         for instance in instances:
             self.assertEqual(power_state.RUNNING, self._state(instance))
+
+    def test_concurrent_deletes_with_and_without_vifs(self):
+        # Under eventlet (this process) every green thread shares one native thread:
+        # netlink sessions must not meet, and instances without VIFs open none.
+        vifs = {}
+        for number in range(1, 7):
+            instance = self._instance()
+            vifs[instance.uuid] = network_model.NetworkInfo(
+                [_tap_vif(number)] if number % 2 else [])
+            image_meta = objects.ImageMeta.from_dict(self.glance.show(self.ctxt, SERVER))
+            self.driver.spawn(self.ctxt, instance, image_meta, [], None, {},
+                              network_info=vifs[instance.uuid])
+            vifs[instance.uuid].instance = instance
+        failures = []
+
+        def destroy(network_info):
+            try:
+                self.driver.destroy(self.ctxt, network_info.instance, network_info)
+            except Exception as exc:
+                failures.append(exc)
+
+        threads = [threading.Thread(target=destroy, args=(nw,)) for nw in vifs.values()]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        self.assertEqual([], failures)
+        for network_info in vifs.values():
+            self.assertEqual([], self._containers_of(network_info.instance))
+            with IPRoute() as ipr:
+                for vif in network_info:
+                    self.assertEqual([], ipr.link_lookup(ifname=vif["devname"]))
+
+    def test_confined_by_default_and_a_fork_bomb_is_bounded(self):
+        host_config = self._container(self._spawn())["HostConfig"]
+        self.assertEqual(1024, host_config["PidsLimit"])
+        self.assertEqual(["no-new-privileges:true"], host_config["SecurityOpt"])
+        self.assertEqual(["NET_RAW", "MKNOD", "SETFCAP"], host_config["CapDrop"])
+        self.assertFalse(host_config["Privileged"])
+
+        self.glance.update(self.ctxt, BASE, {"properties": {
+            "os_command_line": "sh -c 'bomb() { bomb | bomb & }; bomb; exec sleep 1000'"}})
+        instance = self._spawn(image=BASE, extra_specs={"docker:pids_limit": "32"})
+        container_id = self._container(instance)["Id"]
+        self.assertEqual(32, self._container(instance)["HostConfig"]["PidsLimit"])
+        time.sleep(2)  # the bomb runs into its limit
+        pids = self.engine.stats(container_id)["pids_stats"]["current"]
+        self.assertLessEqual(pids, 32)
+        self.assertGreater(pids, 8)  # it did try
+        self.assertEqual(0, subprocess.run(["true"], check=False).returncode)  # host forks
+        self.driver.destroy(self.ctxt, instance, network_model.NetworkInfo([]))
+        self.assertEqual([], self._containers_of(instance))
+
+    def test_bad_pids_limit_is_refused_naming_the_extra_spec(self):
+        instance = self._instance(extra_specs={"docker:pids_limit": "lots"})
+        exc = self.assertRaises(exception.InstanceDeployFailure, self._spawn,
+                                instance=instance)
+        self.assertIn("docker:pids_limit", str(exc))
+        self.assertEqual([], self._containers_of(instance))
 
     def test_cache_image_preloads_and_reports_existing(self):
         self.assertTrue(self.driver.capabilities["supports_image_type_raw"])
@@ -288,13 +381,13 @@ class DockerDriverTestCase(test.TestCase):
         self.driver.manage_image_cache(self.ctxt, [])
         self.assertEqual(power_state.RUNNING, self._state(kept))
 
-    def test_spawn_of_a_known_image_is_create_start_and_exit_watch(self):
+    def test_spawn_of_a_known_image_is_create_and_start(self):
         self._spawn()  # the driver now knows the image's engine id
         with count_calls(self.engine, "send") as send:
             self._spawn()
-        self.assertEqual(["POST", "POST", "POST"],
+        self.assertEqual(["POST", "POST"],
                          [call.args[0].method for call in send.call_args_list])
-        self.assertEqual(["create", "start", "wait"],
+        self.assertEqual(["create", "start"],
                          [call.args[0].path_url.split("?")[0].rsplit("/", 1)[-1]
                           for call in send.call_args_list])
 
@@ -322,6 +415,40 @@ class DockerDriverTestCase(test.TestCase):
         downloads.assert_not_called()
         self.assertEqual(power_state.RUNNING, self._state(instance))
 
+    def test_reference_only_image_from_a_registry_with_a_login(self):
+        with registry_fixture.private_registry(users={"nova": "s3cret"}) as registry:
+            image_id = registry.push_copy(self.engine, testbed.image("base"),
+                                          "nova-auth/base", "v1")
+            self.glance.create(None, {
+                "id": "aaaaaaaa-0000-4000-8000-00000000000a", "name": "ref-auth",
+                "status": "active", "container_format": "docker", "disk_format": "raw",
+                "size": 0, "properties": {
+                    "docker_reference_only": "true",
+                    "docker_reference": f"{registry.address}/nova-auth/base:v1",
+                    "os_command_line": "sleep 1000"}})
+            # No login configured: the registry refuses, the build fails, nothing left.
+            instance = self._instance()
+            exc = self.assertRaises(exception.InstanceDeployFailure, self._spawn,
+                                    image="aaaaaaaa-0000-4000-8000-00000000000a",
+                                    instance=instance)
+            self.assertIn(registry.address, str(exc))
+            self.assertIn("no basic auth credentials", str(exc))
+            self.assertEqual([], self._containers_of(instance))
+            logins = self.useFixture(fixtures.TempDir()).join("registries.json")
+            with open(logins, "w") as handle:
+                json.dump({registry.address: {"username": "nova", "password": "s3cret"}},
+                          handle)
+            self.flags(registry_credentials_file=logins, group="docker")
+            instance = self._spawn(image="aaaaaaaa-0000-4000-8000-00000000000a")
+            self.assertEqual(image_id, self._container(instance)["Image"])
+            self.driver.destroy(self.ctxt, instance, network_model.NetworkInfo([]))
+            self.engine.remove_image(f"{registry.address}/nova-auth/base@"
+                                     f"{self._pulled_digest(registry, image_id)}")
+
+    def _pulled_digest(self, registry, image_id):
+        digests = self.engine.inspect_image(image_id)["RepoDigests"]
+        return next(d for d in digests if d.startswith(registry.address)).split("@")[1]
+
     def test_wrong_container_format_creates_nothing(self):
         instance = self._instance()
         image_meta = objects.ImageMeta.from_dict(self.glance.show(self.ctxt, BASE))
@@ -339,16 +466,60 @@ class DockerDriverTestCase(test.TestCase):
                           image_meta, [], None, {}, network_info=network_model.NetworkInfo([]))
         self.assertEqual([], self._containers_of(instance))
 
-    def test_process_exiting_at_once_fails_spawn_with_its_output(self):
-        # The watch ends as soon as the engine reports the exit: a wide window costs this
-        # test nothing and keeps it right on a loaded machine.
-        self.flags(spawn_check_seconds=10, group="docker")
+    def _wait_for_event(self, instance, transition, timeout=5):
+        """The first lifecycle event ``transition`` of ``instance`` within ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for event in self.events:
+                if (event.get_instance_uuid(), event.get_transition()) == \
+                        (instance.uuid, transition):
+                    return event
+            time.sleep(0.05)
+        self.fail(f"no {transition} event of {instance.uuid} within {timeout} s: "
+                  f"{self.events}")
+
+    def test_process_exiting_at_once_is_a_stopped_event_with_its_output(self):
+        instance = self._spawn(image=ONESHOT)  # no watch: spawn returns once started
+        self._wait_for_event(instance, virtevent.EVENT_LIFECYCLE_STOPPED)
+        self.assertEqual(power_state.SHUTDOWN, self._state(instance))
+        console = self.driver.get_console_output(self.ctxt, instance)
+        self.assertIn("testbed-oneshot-failed", console)
+        self.assertIn("[container exited with code 3", console)
+        logged = f"The container of instance {instance.uuid} exited with code 3"
+        deadline = time.monotonic() + 5  # logged just after the event is emitted
+        while logged not in self.stdlog.logger.output:
+            self.assertLess(time.monotonic(), deadline, "exit not logged")
+            time.sleep(0.05)
+        self.assertIn("testbed-oneshot-failed", self.stdlog.logger.output)
+
+    def test_command_that_cannot_start_fails_the_spawn_clearly(self):
+        self.glance.update(self.ctxt, BASE, {"properties": {
+            "os_command_line": "/no/such/program"}})
         instance = self._instance()
-        exc = self.assertRaises(exception.BuildAbortException, self._spawn,
-                                image=ONESHOT, instance=instance)
-        self.assertIn("testbed-oneshot-failed", str(exc))
-        self.assertIn("code 3", str(exc))
+        exc = self.assertRaises(exception.InstanceDeployFailure, self._spawn, image=BASE,
+                                instance=instance)
+        self.assertIn("/no/such/program", str(exc))
         self.assertEqual([], self._containers_of(instance))
+
+    def test_changes_from_outside_are_events_the_drivers_own_are_not(self):
+        instance = self._spawn()
+        container_id = self._container(instance)["Id"]
+        self.engine.kill(container_id)
+        self._wait_for_event(instance, virtevent.EVENT_LIFECYCLE_STOPPED)
+        self.assertEqual(power_state.SHUTDOWN, self._state(instance))
+        self.engine.start(container_id)
+        self._wait_for_event(instance, virtevent.EVENT_LIFECYCLE_STARTED)
+        # Starts and stops the driver makes for Nova are Nova's own news already.
+        self.driver.power_off(instance)
+        self.driver.power_on(self.ctxt, instance, network_model.NetworkInfo([]))
+        self.engine.pause(container_id)
+        self._wait_for_event(instance, virtevent.EVENT_LIFECYCLE_PAUSED)
+        self.assertEqual(
+            [virtevent.EVENT_LIFECYCLE_STOPPED, virtevent.EVENT_LIFECYCLE_STARTED,
+             virtevent.EVENT_LIFECYCLE_PAUSED],
+            [event.get_transition() for event in self.events
+             if event.get_instance_uuid() == instance.uuid][-3:])
+        self.assertIn("exited with code 137", self.stdlog.logger.output)
 
     def test_disk_quota_refused_clearly_where_storage_driver_cannot(self):
         instance = self._instance(extra_specs={"docker:disk_quota": "true"})
@@ -380,11 +551,9 @@ class DockerDriverTestCase(test.TestCase):
         self.assertIn("volume", str(exc))
         self.assertEqual([], self._containers_of(instance))
 
-    def test_exit_before_vifs_are_plugged_fails_the_build_with_its_output(self):
+    def test_exit_before_vifs_are_plugged_is_left_to_the_stopped_event(self):
         # The process exits before its VIF is plugged (the real plug runs once it has):
-        # the build fails with the exit code and output, not "container not running",
-        # whatever the exit watch says.
-        self.flags(spawn_check_seconds=0, group="docker")
+        # the spawn does not fail on "container not running"; the instance stops.
         real_plug = network.plug_vifs
 
         def plug_after_exit(engine, container_id, *args):
@@ -392,15 +561,49 @@ class DockerDriverTestCase(test.TestCase):
             return real_plug(engine, container_id, *args)
 
         instance = self._instance()
-        vif = _tap_vif()
         image_meta = objects.ImageMeta.from_dict(self.glance.show(self.ctxt, ONESHOT))
         with mock.patch.object(network, "plug_vifs", side_effect=plug_after_exit):
-            exc = self.assertRaises(exception.BuildAbortException, self.driver.spawn,
-                                    self.ctxt, instance, image_meta, [], None, {},
-                                    network_info=network_model.NetworkInfo([vif]))
-        self.assertIn("code 3", str(exc))
-        self.assertIn("testbed-oneshot-failed", str(exc))
+            self.driver.spawn(self.ctxt, instance, image_meta, [], None, {},
+                              network_info=network_model.NetworkInfo([_tap_vif()]))
+        self._wait_for_event(instance, virtevent.EVENT_LIFECYCLE_STOPPED)
+        self.assertIn("code 3", self.driver.get_console_output(self.ctxt, instance))
+
+    def test_waits_for_network_vif_plugged_of_inactive_ports(self):
+        waited = []
+
+        @contextlib.contextmanager
+        def wait_for_instance_event(instance, events, timeout, error_callback):
+            waited.append((events, timeout))
+            yield
+            if timeout_now:
+                raise exception.InstanceEventTimeout()
+
+        self.flags(vif_plugging_timeout=7)
+        self.stub_out("nova.virt.fake.FakeVirtAPI.wait_for_instance_event",
+                      lambda self_, *args, **kwargs: wait_for_instance_event(*args, **kwargs))
+        inactive, active = _tap_vif(5), _tap_vif(6)
+        inactive["active"], active["active"] = False, True
+        timeout_now = False
+        instance = self._instance()
+        image_meta = objects.ImageMeta.from_dict(self.glance.show(self.ctxt, SERVER))
+        network_info = network_model.NetworkInfo([inactive, active])
+        self.driver.spawn(self.ctxt, instance, image_meta, [], None, {},
+                          network_info=network_info)
+        self.assertEqual([([("network-vif-plugged", inactive["id"])], 7)], waited)
+        self.driver.destroy(self.ctxt, instance, network_info)
+
+        timeout_now = True  # Neutron never says: fatal by default, nothing left behind
+        instance = self._instance()
+        self.assertRaises(exception.VirtualInterfaceCreateException, self.driver.spawn,
+                          self.ctxt, instance, image_meta, [], None, {},
+                          network_info=network_info)
         self.assertEqual([], self._containers_of(instance))
+        self.flags(vif_plugging_is_fatal=False)  # then it is only logged
+        instance = self._instance()
+        self.driver.spawn(self.ctxt, instance, image_meta, [], None, {},
+                          network_info=network_info)
+        self.assertEqual(power_state.RUNNING, self._state(instance))
+        self.driver.destroy(self.ctxt, instance, network_info)
 
     def test_plug_vifs_at_service_start_skips_missing_and_stopped_containers(self):
         vifs = network_model.NetworkInfo([_tap_vif()])
@@ -460,12 +663,14 @@ class DockerDriverTestCase(test.TestCase):
         self.assertEqual([], self._containers_of(instance))
         self.assertRaises(exception.InstanceNotFound, self.driver.get_info, instance)
 
-    def test_state_mapping_of_crash(self):
+    def test_a_crash_is_shutdown_with_its_exit_code_in_the_console(self):
         self.glance.update(self.ctxt, BASE, {"properties": {
             "os_command_line": "sh -c 'sleep 0.5; exit 7'"}})
         instance = self._spawn(image=BASE)
         self.engine.wait(self._container(instance)["Id"], timeout=10)
-        self.assertEqual(power_state.CRASHED, self._state(instance))
+        self.assertEqual(power_state.SHUTDOWN, self._state(instance))
+        self.assertIn("[container exited with code 7",
+                      self.driver.get_console_output(self.ctxt, instance))
 
     def test_resume_state_on_host_boot_restarts_stopped_container(self):
         instance = self._spawn()
@@ -496,7 +701,9 @@ class DockerDriverTestCase(test.TestCase):
     # -- snapshot ---------------------------------------------------------------------
 
     def test_snapshot_streams_to_glance_and_boots_again(self):
-        instance = self._spawn(user_data=base64.b64encode(b"password: s3cret\n").decode())
+        instance = self._spawn(user_data=base64.b64encode(b"password: s3cret\n").decode(),
+                               injected_files=[("/etc/nova/key", b"injected-s3cret")])
+        self.assertEqual("injected-s3cret", self._exec(instance, ["cat", "/etc/nova/key"])[1])
         self._exec(instance, ["sh", "-c", "echo snapshotted > /www/mark"])
         # Nova copies the source image's properties into the snapshot record.
         snap = self.glance.create(self.ctxt, {"name": "snap", "container_format": "bare",
@@ -541,6 +748,8 @@ class DockerDriverTestCase(test.TestCase):
         # user_data lived on the instance's own volume: not in the snapshot.
         self.assertEqual(1, self._exec(clone, ["test", "-e", "/var/lib/cloud/seed/nocloud/"
                                                "user-data"])[0])
+        # Injected files were read-only bind mounts: not in the snapshot either.
+        self.assertNotIn("injected-s3cret", self._exec(clone, ["cat", "/etc/nova/key"])[1])
         self.driver.destroy(self.ctxt, instance, network_model.NetworkInfo([]))
 
     def _remove_image(self, image_id):
@@ -554,9 +763,9 @@ class DockerDriverTestCase(test.TestCase):
                           self._instance(), "x", lambda **kw: None)
 
 
-def _tap_vif():
+def _tap_vif(number=1):
     """A Neutron port of type tap: plugging it needs no bridge on this host."""
-    port = "aaaaaaaa-1111-4000-8000-000000000001"
-    return network_model.VIF(id=port, address="fa:16:3e:00:00:01", type="tap",
-                             devname=f"tap{port}"[:14],
+    port = f"aaaaaaaa-1111-4000-8000-{number:012d}"
+    return network_model.VIF(id=port, address=f"fa:16:3e:00:00:{number:02x}", type="tap",
+                             devname=f"tap{port[-11:]}",
                              network=network_model.Network(id="net", subnets=[]))

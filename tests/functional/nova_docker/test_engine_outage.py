@@ -7,7 +7,6 @@ engine restart``: the failed spawn's container is still there), the next periodi
 removes that container, and the same compute service boots without a restart.
 """
 
-import contextlib
 import os
 import signal
 import time
@@ -20,23 +19,10 @@ from tests.functional.nova_docker import fixtures as tb
 ENGINE = "nova-outage"
 
 
-class EngineOutageTestCase(tb.DockerAPITestBase):
+class EngineOutageTestCase(tb.OnExtraEngine, tb.DockerAPITestBase):
+    ENGINE = ENGINE
     # A frozen engine answers nothing: calls give up after this many seconds.
     docker_flags = {"api_timeout": 3}
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._engine_stack = contextlib.ExitStack()
-        cls.record = cls._engine_stack.enter_context(testbed.extra_engine_running(ENGINE))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls._engine_stack.close()
-        super().tearDownClass()
-
-    def docker_endpoint(self):
-        return self.record["socket"]
 
     def _dockerd(self, sig):
         os.kill(testbed.extra_engine(ENGINE)["pid"], sig)

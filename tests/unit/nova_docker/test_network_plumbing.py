@@ -9,7 +9,7 @@ from pyroute2.netlink.exceptions import NetlinkError
 
 from nova import exception
 from nova_docker import network
-from nova_docker.network import container, errors, nsenter, resolv
+from nova_docker.network import container, errors, nsenter, ovs, plumbing, resolv
 from openstack_docker import errors as layer_errors
 from tests.unit.nova_docker.test_network_plan import make_vif
 
@@ -36,6 +36,7 @@ class FakeIPRoute:
     devices = {}
     fail_on = None
     opened = 0
+    ovs_ports = []
 
     def __init__(self, netns=None, flags=None):
         type(self).opened += 1
@@ -73,15 +74,21 @@ def fake_netlink(monkeypatch):
     monkeypatch.setattr(FakeIPRoute, "devices", {})
     monkeypatch.setattr(FakeIPRoute, "fail_on", None)
     monkeypatch.setattr(FakeIPRoute, "opened", 0)
-    monkeypatch.setattr(network, "IPRoute", FakeIPRoute)
+    monkeypatch.setattr(plumbing, "IPRoute", FakeIPRoute)
+    monkeypatch.setattr(FakeIPRoute, "ovs_ports", [])
+    monkeypatch.setattr(ovs, "add_port",
+                        lambda plan, *args, **kwargs: FakeIPRoute.ovs_ports.append(
+                            plan.host_dev))
+    monkeypatch.setattr(ovs, "delete_port", lambda name, *args: FakeIPRoute.ovs_ports.remove(
+        name) if name in FakeIPRoute.ovs_ports else None)
     monkeypatch.setattr(nsenter, "iproute", lambda path: FakeIPRoute(netns=path))
     return FakeIPRoute
 
 
 def test_unknown_vif_type_fails_before_engine_or_netlink(fake_netlink):
     engine = FakeEngine(running())
-    with pytest.raises(errors.UnsupportedVIFType, match="'ovs'"):
-        network.plug_vifs(engine, "c1", None, [make_vif(), make_vif("ovs", port="p2")])
+    with pytest.raises(errors.UnsupportedVIFType, match="'bridge'"):
+        network.plug_vifs(engine, "c1", None, [make_vif(), make_vif("bridge", port="p2")])
     with pytest.raises(errors.UnsupportedVIFType, match="'macvtap'"):
         network.attach_interface(engine, "c1", None, make_vif("macvtap"))
     assert engine.calls == 0 and fake_netlink.opened == 0
@@ -122,12 +129,14 @@ def test_shared_namespace_refused(mode):
 
 def test_pid_not_visible_here():
     with pytest.raises(errors.VIFPlugError, match="must run on this host"):
-        container.running_target(FakeEngine(running(pid=2 ** 22 + 7)), "c1")
+        container.check_own_netns(
+            container.running_target(FakeEngine(running(pid=2 ** 22 + 7)), "c1"))
 
 
 def test_host_namespace_refused():
     with pytest.raises(errors.VIFPlugError, match="host's network namespace"):
-        container.running_target(FakeEngine(running(pid=os.getpid())), "c1")
+        container.check_own_netns(
+            container.running_target(FakeEngine(running(pid=os.getpid())), "c1"))
 
 
 def fake_target(monkeypatch, tmp_path):
@@ -135,12 +144,13 @@ def fake_target(monkeypatch, tmp_path):
     resolv_conf.write_text("nameserver 192.0.2.1\n")
     target = container.Target("c1", 4242, str(resolv_conf))
     monkeypatch.setattr(network, "running_target", lambda engine, cid: target)
+    monkeypatch.setattr(plumbing, "check_own_netns", lambda target: None)
     return target
 
 
 def test_netlink_failure_names_vif_and_leaves_nothing(fake_netlink, monkeypatch, tmp_path):
     fake_target(monkeypatch, tmp_path)
-    monkeypatch.setattr(network.hostside, "wire", _raise(NetlinkError(errno.EPERM, "denied")))
+    monkeypatch.setattr(plumbing.hostside, "wire", _raise(NetlinkError(errno.EPERM, "denied")))
     with pytest.raises(errors.VIFPlugError) as caught:
         network.plug_vifs(FakeEngine(), "c1", None, [make_vif()])
     assert "tap6e4cabca-a5" in str(caught.value) and "c1" in str(caught.value)
@@ -169,8 +179,9 @@ def test_unplug_missing_devices_is_fine(fake_netlink):
 
 def test_unplug_removes_host_device(fake_netlink):
     fake_netlink.devices[None] = {"tap6e4cabca-a5": 5}
-    network.unplug_vifs(None, "c1", None, [make_vif("ovs")])  # any type unplugs
+    network.unplug_vifs(None, "c1", None, [make_vif("bridge")])  # any type unplugs
     assert fake_netlink.devices[None] == {}
+    assert fake_netlink.ovs_ports == []  # only ovs VIFs are OVS ports
 
 
 def test_unplug_vanishing_device_is_fine(fake_netlink):
