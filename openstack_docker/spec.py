@@ -53,6 +53,7 @@ class ContainerSpec:
     cpu_quota: object = None
     cpu_period: object = None
     cpuset_cpus: object = None
+    pids_limit: object = None
     restart_policy: object = None
     healthcheck: object = None
     labels: object = None
@@ -100,6 +101,7 @@ class ContainerSpec:
                                           maximum=1000000)
         self.cpu_quota = parsing.integer("cpu_quota", self.cpu_quota, minimum=1000)
         self.cpuset_cpus = parsing.cpuset(self.cpuset_cpus)
+        self.pids_limit = parsing.integer("pids_limit", self.pids_limit, minimum=1)
         self.restart_policy = parsing.restart_policy(self.restart_policy)
         self.healthcheck = parsing.healthcheck(self.healthcheck)
         self.labels = parsing.labels("labels", self.labels)
@@ -186,6 +188,7 @@ class ContainerSpec:
             cpu_quota=self.cpu_quota,
             cpu_period=self.cpu_period,
             cpuset_cpus=self.cpuset_cpus,
+            pids_limit=self.pids_limit,
             storage_opt=self.storage_opt,
             mounts=mounts or None,
         )

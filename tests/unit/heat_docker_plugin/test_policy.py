@@ -10,7 +10,7 @@ from oslo_config import cfg
 from oslo_config import fixture as config_fixture
 
 from heat_docker_plugin import background, connection, images, policy
-from heat_docker_plugin.translate import PropertyError
+from heat_docker_plugin.errors import PropertyError
 from openstack_docker.endpoint import parse_endpoint
 
 
