@@ -118,3 +118,39 @@ class TestHistoricShapes(testtools.TestCase):
                              ({"dns": [[1]]}, "dns"), ({"env": [{"A": 1}]}, "env")]:
             error = self.assertRaises(PropertyError, spec, **values)
             self.assertEqual(prop, error.prop, values)
+
+
+class TestLimitsAndPorts(testtools.TestCase):
+    """The operator's limits fill what a template leaves unset; ports land on the
+    operator's address."""
+
+    def test_defaults_apply_only_where_the_template_sets_none(self):
+        group = types.SimpleNamespace(**{**DEFAULTS, "default_memory_mb": 64,
+                                         "default_cpus": 0.5, "default_pids_limit": 50})
+        props = {"image": IMAGE}
+        result = container_spec(props, group)
+        self.assertEqual((64 * 2**20, 50000, 50),
+                         (result.memory, result.cpu_quota, result.pids_limit))
+        result = container_spec({**props, "memory": 2**27, "cpu_quota": 20000,
+                                 "pids_limit": 7}, group)
+        self.assertEqual((2**27, 20000, 7),
+                         (result.memory, result.cpu_quota, result.pids_limit))
+
+    def test_maxima_name_the_property_and_the_option(self):
+        group = types.SimpleNamespace(**{**DEFAULTS, "max_memory_mb": 64, "max_cpus": 1,
+                                         "max_pids_limit": 10})
+        for prop, value, option in [("memory", 2**30, "max_memory_mb"),
+                                    ("cpu_quota", 100001, "max_cpus"),
+                                    ("pids_limit", 11, "max_pids_limit")]:
+            error = self.assertRaises(PropertyError, container_spec,
+                                      {"image": IMAGE, prop: value}, group)
+            self.assertEqual(prop, error.prop)
+            self.assertIn(option, error.message)
+
+    def test_without_an_allowed_address_nothing_is_published(self):
+        group = types.SimpleNamespace(**{**DEFAULTS, "allowed_host_addresses": []})
+        error = self.assertRaises(PropertyError, container_spec,
+                                  {"image": IMAGE, "port_bindings": {80: 8080}}, group)
+        self.assertIn("0.0.0.0", error.message)
+        self.assertEqual({"80/tcp": [None]},
+                         container_spec({"image": IMAGE, "port_specs": [80]}, group).ports)
