@@ -11,6 +11,7 @@ import time
 
 from heat.engine import scheduler
 
+from heat_docker_plugin import background
 from openstack_docker import errors
 from tests.common import testbed
 from tests.functional.heat_docker_plugin import base
@@ -111,4 +112,26 @@ class TestDeleteDuringCreate(base.HeatDockerTestCase):
         threading.Timer(2, self.proxy.gate.set).start()
         scheduler.TaskRunner(res.delete)()
         self.assertEqual((res.DELETE, res.COMPLETE), res.state, res.status_reason)
+        assert_no_late_container(self, self.image)
+
+    def test_delete_from_another_process_leaves_no_container(self):
+        """The delete runs where the create's worker is unknown (another heat-engine
+        process: no job in its memory). It revokes the create claim on the engine and
+        sweeps; the worker, once its pull is through, finds the claim gone and removes
+        the container it made."""
+        stk = self.stack({"heat_template_version": "2018-08-31", "resources": {"c": {
+            "type": "DockerInc::Docker::Container",
+            "properties": {"image": self.image, "image_pull_policy": "always",
+                           "stop_timeout": 0}}}})
+        stk.store()
+        res = stk["c"]
+        creating = scheduler.TaskRunner(res.create)
+        creating.start()
+        while not self.proxy.connected.wait(0.2):
+            self.assertFalse(creating.step(), res.status_reason)
+        creating.cancel()
+        self.patchobject(background, "abandon", return_value=None)
+        scheduler.TaskRunner(res.delete)()
+        self.assertEqual((res.DELETE, res.COMPLETE), res.state, res.status_reason)
+        self.proxy.gate.set()  # the pull goes on after the delete finished
         assert_no_late_container(self, self.image)
