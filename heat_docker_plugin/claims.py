@@ -19,8 +19,12 @@ from openstack_docker import labels as ownership
 CLAIM_LABEL = ownership.PREFIX + "heat-create-claim"
 
 
+#: Names of claim volumes; a Volume resource may not take one (see volume.py).
+PREFIX = "heat-claim-"
+
+
 def _name(resource_id):
-    return f"heat-claim-{resource_id}"
+    return f"{PREFIX}{resource_id}"
 
 
 def take(engine, resource_id, labels):

@@ -33,7 +33,7 @@ def _listening(port):
 class RabbitNode(fixtures.Fixture):
     """``url`` is the node's ``rabbit://`` transport URL once set up."""
 
-    def __init__(self, name="heattest", port=5673, dist_port=25673, timeout=90):
+    def __init__(self, name="heattest", port=5673, dist_port=25673, timeout=120):
         super().__init__()
         self.node = f"{name}@localhost"
         self.port, self.dist_port, self.timeout = port, dist_port, timeout

@@ -50,7 +50,7 @@ class HeatEngines(fixtures.Fixture):
     """``count`` heat-engine processes on the broker at ``url``; ``hosts`` are their
     RPC server names, ``logs`` their log files."""
 
-    def __init__(self, url, count=2, prefix="ht-engine", timeout=120):
+    def __init__(self, url, count=2, prefix="ht-engine", timeout=240):
         super().__init__()
         self.url, self.count, self.timeout = url, count, timeout
         self.hosts = [f"{prefix}-{index}" for index in range(count)]

@@ -18,6 +18,7 @@ from openstack_docker import labels
 from openstack_docker.endpoint import parse_endpoint
 from openstack_docker.engine import Engine
 from tests.common import rabbitmq, testbed
+from tests.functional.heat_docker_plugin import base
 from tests.functional.heat_docker_plugin import test_delete_during_create as gated
 from tests.functional.heat_docker_plugin.engines import EngineOn, HeatEngines
 from tests.functional.heat_docker_plugin.test_app import SERVER_OK
@@ -57,7 +58,7 @@ class TestProductionPath(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
-        self.useFixture_broker()
+        self.use_broker()
         self.rpc = rpc_client.EngineClient()
         self.context = self.engines.context
         self.prefix = "ht" + uuid.uuid4().hex[:8]
@@ -65,7 +66,8 @@ class TestProductionPath(testtools.TestCase):
         self.addCleanup(self.docker.close)
         self.addCleanup(self.remove_leftovers)
 
-    def useFixture_broker(self):
+    def use_broker(self):
+        """Heat's RPC transport of this process on the module's broker, for the test."""
         broker = self.engines.broker()
         broker.__enter__()
         self.addCleanup(broker.__exit__, None, None, None)
@@ -79,18 +81,21 @@ class TestProductionPath(testtools.TestCase):
         self.addCleanup(self.delete_quietly, identity)
         return identity
 
-    def wait(self, identity, seconds=120):
-        """(action, status, reason) once the stack settled."""
+    def wait(self, identity, action, seconds=120):
+        """(action, status, reason) once the stack settled after ``action`` (a failed
+        update is followed by its rollback: wait for that one when asked)."""
         deadline = time.monotonic() + seconds
         while True:
             stack = self.rpc.show_stack(self.context, identity, resolve_outputs=False)[0]
-            if stack["stack_status"] != "IN_PROGRESS" or time.monotonic() > deadline:
+            settled = stack["stack_action"] == action and \
+                stack["stack_status"] != "IN_PROGRESS"
+            if settled or time.monotonic() > deadline:
                 return stack["stack_action"], stack["stack_status"], \
                     stack["stack_status_reason"]
             time.sleep(0.3)
 
     def assert_state(self, identity, action, status="COMPLETE"):
-        state = self.wait(identity)
+        state = self.wait(identity, action)
         self.assertEqual((action, status), state[:2], state[2])
         return state[2]
 
@@ -121,11 +126,7 @@ class TestProductionPath(testtools.TestCase):
             self.delete(identity)
 
     def heat_objects(self):
-        def ours(obj_labels):
-            return (obj_labels or {}).get(labels.RESOURCE_ID, "").startswith(self.prefix)
-
-        return ([c["Id"] for c in self.docker.list_containers() if ours(c["Labels"])], [],
-                [v["Name"] for v in self.docker.list_volumes() if ours(v["Labels"])])
+        return base.heat_objects(self.docker, self.prefix)
 
     def remove_leftovers(self):
         containers, _, volumes = self.heat_objects()

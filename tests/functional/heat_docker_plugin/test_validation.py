@@ -206,3 +206,9 @@ class TestOperatorPolicy(base.HeatStackTestCase):
                 ("pids_limit", "max_pids_limit", {"pids_limit": 101})]:
             with self.subTest(props=props):
                 self.assert_invalid(prop, fragment, **props)
+
+    def test_claim_volume_names_are_reserved(self):
+        error = self.assertRaises(exception.StackValidationFailed, self.validate,
+                                  "DockerInc::Docker::Volume", name="heat-claim-x")
+        self.assertIn("resources.r.properties.name", str(error))
+        self.assertIn("reserved", str(error))
