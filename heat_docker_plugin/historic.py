@@ -44,6 +44,14 @@ def names(prop, values):
     return [text for text in texts(prop, values) if text.strip()]
 
 
+def env(values):
+    """``env`` entries as ``(KEY=VALUE entries, names to unset)``: an entry without ``=``
+    tells the engine to drop that variable from the image's environment."""
+    entries = texts("env", values)
+    return ([entry for entry in entries if "=" in entry],
+            [entry for entry in entries if "=" not in entry])
+
+
 def port_specs(values):
     """``port_specs`` items: ``80``, ``"80"``, ``"53/udp"`` or ``[53, udp]``."""
     if values is None:

@@ -110,14 +110,15 @@ def container_spec(props, group=None):
     """
     binds, anonymous = _volumes(props.get("volumes"))
     limits = policy.limits(props, group) if group else props
+    env, unset = historic.env(props.get("env"))
     try:
         if props.get("name"):
             parsing.name("name", props["name"])
-        return ContainerSpec(
+        spec = ContainerSpec(
             image=props.get("image"),
             command=historic.texts("cmd", props.get("cmd")) or None,
             entrypoint=historic.texts("entrypoint", props.get("entrypoint")) or None,
-            env=historic.texts("env", props.get("env")) or None,
+            env=env or None,
             links=historic.links(props.get("links")) or None,
             binds=binds,
             volumes=anonymous,
@@ -149,5 +150,10 @@ def container_spec(props, group=None):
             stop_signal=props.get("stop_signal") or None,
             stop_timeout=props.get("stop_timeout"),
         )
+        # An entry without '=' unsets the variable (docker-py sends a None value as the
+        # bare name): the spec's parser knows only KEY=VALUE, so these join after it.
+        parsing.environment(dict.fromkeys(unset, ""))  # valid names only
+        spec.env.update(dict.fromkeys(unset))
     except InvalidSpec as exc:
         raise as_property_error(exc) from None
+    return spec

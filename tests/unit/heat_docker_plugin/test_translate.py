@@ -42,7 +42,7 @@ class TestTranslate(testtools.TestCase):
                          result.restart_policy)
 
     def test_errors_name_the_property(self):
-        for props, prop in [({"cmd": [{"a": 1}]}, "cmd"), ({"env": ["X"]}, "env"),
+        for props, prop in [({"cmd": [{"a": 1}]}, "cmd"), ({"env": ["=X"]}, "env"),
                             ({"cpu_set": "a"}, "cpu_set"),
                             ({"volumes": {"rel": "/x"}}, "volumes"),
                             ({"port_specs": ["x"]}, "port_specs"),
