@@ -4,7 +4,6 @@ translation, each pinned to what the engine receives. No engine."""
 
 import types
 
-import docker
 import testtools
 from heat.engine import properties
 
@@ -62,10 +61,7 @@ class TestHistoricShapes(testtools.TestCase):
         self.assertEqual({"A": "x=y"}, spec(env=["A=x=y"]).env)
         # A bare name drops the variable from the image's environment: docker-py sends
         # a None value as the bare name, as the historic plugin sent the entry.
-        result = spec(env=["PATH", "N=1"])
-        self.assertEqual({"N": "1", "PATH": None}, result.env)
-        config = result.container_config(docker.APIClient(version="1.41"))
-        self.assertEqual(["N=1", "PATH"], config["Env"])
+        self.assertEqual({"N": "1", "PATH": None}, spec(env=["PATH", "N=1"]).env)
 
     def test_cmd(self):
         self.assertEqual(["sleep", "10"], spec(cmd=["sleep", 10]).command)
