@@ -64,6 +64,58 @@ policy_opts = [
                      "registry checks credentials only on a pull."),
 ]
 
+tls_opts = [
+    cfg.BoolOpt("allow_insecure_tls", default=False,
+                help="Let templates turn certificate verification off (tls_verify: false). "
+                     "Without verification anyone on the path can impersonate the engine "
+                     "and receive the containers' settings and secrets."),
+    cfg.BoolOpt("force_tls_verify", default=False,
+                help="Verify the certificate of every TLS endpoint, whatever a template "
+                     "(tls_verify) or this group's own tls_verify says; overrides "
+                     "allow_insecure_tls."),
+]
+
+port_opts = [
+    cfg.ListOpt("allowed_host_addresses", default=["127.0.0.1"],
+                help="Host addresses templates may publish ports on (port_bindings, "
+                     "port_specs with a host part). A binding without an address gets "
+                     "the first one. 0.0.0.0 (every interface) only if listed. Empty: "
+                     "no port may be published."),
+    cfg.PortOpt("min_host_port", default=1024,
+                help="Lowest host port a template may publish on (privileged ports below "
+                     "1024 belong to the host's own services). A port the engine picks "
+                     "(no host port given) is always allowed."),
+    cfg.PortOpt("max_host_port", default=65535,
+                help="Highest host port a template may publish on."),
+]
+
+network_opts = [
+    cfg.ListOpt("allowed_network_drivers", default=["bridge"],
+                help="Drivers DockerInc::Docker::Network may use (property 'driver'), "
+                     "e.g. bridge, overlay (only on engines in a swarm), macvlan (puts "
+                     "containers on the host's physical network)."),
+]
+
+limit_opts = [
+    cfg.IntOpt("default_memory_mb", default=0, min=0,
+               help="Memory limit (MiB) of containers whose template sets no 'memory'. "
+                    "0: none."),
+    cfg.IntOpt("max_memory_mb", default=0, min=0,
+               help="Largest 'memory' and 'memory_reservation' (MiB) a template may ask "
+                    "for. 0: no maximum."),
+    cfg.FloatOpt("default_cpus", default=0, min=0,
+                 help="CPU limit (in CPUs, e.g. 0.5) of containers whose template sets no "
+                      "'cpu_quota'. 0: none."),
+    cfg.FloatOpt("max_cpus", default=0, min=0,
+                 help="Largest CPU limit a template may ask for ('cpu_quota' is "
+                      "microseconds per 100 ms: 1 CPU = 100000). 0: no maximum."),
+    cfg.IntOpt("default_pids_limit", default=0, min=0,
+               help="Process limit of containers whose template sets no 'pids_limit' "
+                    "(a fork bomb stops there). 0: none."),
+    cfg.IntOpt("max_pids_limit", default=0, min=0,
+               help="Largest 'pids_limit' a template may ask for. 0: no maximum."),
+]
+
 image_opts = [
     cfg.IntOpt("remove_unused_images_after", default=86400, min=-1,
                help="Seconds after which an image Heat pulled into an engine that lacked "
@@ -77,7 +129,8 @@ image_opts = [
                     "engine). Empty: nothing is recorded, so nothing is ever removed."),
 ]
 
-ALL_OPTS = docker_opts + policy_opts + image_opts
+ALL_OPTS = (docker_opts + policy_opts + tls_opts + port_opts + network_opts + limit_opts
+            + image_opts)
 
 
 def register_opts(conf):

@@ -16,9 +16,8 @@ import threading
 
 from oslo_config import cfg
 
-from heat_docker_plugin import conf
-from heat_docker_plugin.translate import PropertyError
-from openstack_docker.conf import endpoint_from_conf
+from heat_docker_plugin import conf, policy
+from heat_docker_plugin.errors import PropertyError
 from openstack_docker.endpoint import normalise_url, parse_endpoint
 from openstack_docker.engine import Engine
 from openstack_docker.errors import InvalidSpec
@@ -89,6 +88,15 @@ def _check_tls_files(props, group):
                                 "([docker_plugin] tls_dir)")
 
 
+def _default_endpoint(group):
+    """heat.conf's own endpoint; ``force_tls_verify`` overrides its ``tls_verify``."""
+    return parse_endpoint(group.endpoint, ca_cert=group.ca_cert,
+                          client_cert=group.client_cert, client_key=group.client_key,
+                          verify=group.tls_verify or group.force_tls_verify,
+                          api_version=group.api_version, timeout=group.api_timeout,
+                          field="endpoint")
+
+
 def endpoint(props):
     """The validated endpoint of a resource's properties (no connection is made)."""
     group = options()
@@ -96,17 +104,17 @@ def endpoint(props):
         if props.get(DOCKER_ENDPOINT):
             is_default = _check_allowed(props[DOCKER_ENDPOINT], group)
             _check_tls_files(props, group)
+            verify = policy.tls_verify(props.get(TLS_VERIFY), group)
             if is_default and not any(props.get(prop) for prop in TLS_FILES):
-                return endpoint_from_conf(group)
-            verify = props.get(TLS_VERIFY)
+                return _default_endpoint(group)
             return parse_endpoint(props[DOCKER_ENDPOINT], ca_cert=props.get(TLS_CA_CERT),
                                   client_cert=props.get(TLS_CLIENT_CERT),
                                   client_key=props.get(TLS_CLIENT_KEY),
-                                  verify=True if verify is None else verify,
-                                  api_version=group.api_version,
+                                  verify=verify, api_version=group.api_version,
                                   timeout=group.api_timeout)
         _check_tls_files(props, group)
-        return endpoint_from_conf(group)
+        policy.tls_verify(props.get(TLS_VERIFY), group)
+        return _default_endpoint(group)
     except InvalidSpec as exc:
         where = _property_of(exc.field) if props.get(DOCKER_ENDPOINT) else \
             f"heat.conf [docker_plugin] {exc.field}"

@@ -6,14 +6,20 @@ is refused unless heat.conf ``[docker_plugin]`` allows it. Checked at validation
 any engine call, from the template's text alone.
 """
 
+import ipaddress
 import posixpath
 
-from heat_docker_plugin.translate import PropertyError
+from heat_docker_plugin.errors import PropertyError
 
 #: Mount options of a local tmpfs volume that only size and own it.
 _TMPFS_OPTIONS = ("size", "mode", "uid", "gid", "nr_inodes")
 #: Flags of a local bind volume besides ``bind`` itself.
 _BIND_FLAGS = ("ro", "rw")
+#: The engine's meaning of a published port that names no host address.
+EVERY_INTERFACE = "0.0.0.0"
+MIB = 1024 * 1024
+#: cpu_quota of one whole CPU (the engine's default period is 100 ms).
+CPU_QUOTA_PER_CPU = 100000
 
 
 def under(path, prefixes):
@@ -104,3 +110,104 @@ def _local_options_problem(driver, options, group):
             return _host_path_refused(device, group)
         return None
     return f"type {kind!r} with device {device!r} is not allowed"
+
+
+def _words(values):
+    return [value.strip() for value in values if value.strip()]
+
+
+def _address(text):
+    """An address in one spelling (``::1`` and ``0:0::1`` are the same)."""
+    try:
+        return str(ipaddress.ip_address(str(text).strip("[]")))
+    except ValueError:
+        return str(text)
+
+
+def default_host_address(group):
+    """Where a binding naming no address is published: the operator's first allowed
+    address; without one, the engine's meaning (every interface), which
+    :func:`check_ports` then refuses."""
+    allowed = _words(group.allowed_host_addresses)
+    return allowed[0] if allowed else EVERY_INTERFACE
+
+
+def check_ports(prop, ports, group):
+    """Refuse a published port on a host address or port the operator does not allow.
+
+    ``ports`` is the spec's ``{'80/tcp': [binding, ...]}``; a binding is None (exposed,
+    not published), a port (every interface), ``(ip,)`` (a port the engine picks) or
+    ``(ip, port)``.
+    """
+    allowed = {_address(address) for address in _words(group.allowed_host_addresses)}
+    for key, bindings in ports.items():
+        for binding in bindings:
+            if binding is None:
+                continue
+            host_ip, port = ((*binding, None)[:2] if isinstance(binding, tuple)
+                             else (EVERY_INTERFACE, binding))
+            if _address(host_ip) not in allowed:
+                raise PropertyError(prop, f"{key} may not be published on host address "
+                                    f"{host_ip}; the operator allows "
+                                    f"{sorted(allowed) or 'none'} ([docker_plugin] "
+                                    "allowed_host_addresses)")
+            if port is not None and not group.min_host_port <= port <= group.max_host_port:
+                raise PropertyError(prop, f"{key} may not be published on host port "
+                                    f"{port}; the operator allows {group.min_host_port}-"
+                                    f"{group.max_host_port} ([docker_plugin] "
+                                    "min_host_port, max_host_port)")
+
+
+def _limit(props, prop, default, maximum, option, unit=1):
+    """The template's limit (``prop``), else the operator's default; a template value
+    above the maximum is refused."""
+    value = props.get(prop)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        return value or (int(default * unit) or None)
+    if maximum and value > maximum * unit:
+        raise PropertyError(prop, f"{value} is above the operator's maximum of "
+                            f"{int(maximum * unit)} ([docker_plugin] {option})")
+    return value
+
+
+def limits(props, group):
+    """memory, memory_reservation, cpu_quota and pids_limit of a container: what the
+    template says within the operator's maxima, else the operator's defaults."""
+    return {
+        "memory": _limit(props, "memory", group.default_memory_mb, group.max_memory_mb,
+                         "max_memory_mb", MIB),
+        "memory_reservation": _limit(props, "memory_reservation", 0, group.max_memory_mb,
+                                     "max_memory_mb", MIB),
+        "cpu_quota": _limit(props, "cpu_quota", group.default_cpus, group.max_cpus,
+                            "max_cpus", CPU_QUOTA_PER_CPU),
+        "pids_limit": _limit(props, "pids_limit", group.default_pids_limit,
+                             group.max_pids_limit, "max_pids_limit"),
+    }
+
+
+def defaults(group):
+    """The limits a container gets when its template sets none (live state reads them
+    back: they are not a change the template made)."""
+    return limits({}, group)
+
+
+def check_network_driver(driver, group):
+    allowed = _words(group.allowed_network_drivers)
+    if driver not in allowed:
+        raise PropertyError("driver", f"network driver {driver!r} is not allowed by the "
+                            f"operator (allowed: {allowed or 'none'}; [docker_plugin] "
+                            "allowed_network_drivers)")
+
+
+def tls_verify(wanted, group):
+    """Whether to verify an engine's certificate: a template may turn it off only if
+    the operator allows it, and never when the operator forces it."""
+    if group.force_tls_verify:
+        if wanted is False:
+            raise PropertyError("tls_verify", "certificate verification is forced by the "
+                                "operator ([docker_plugin] force_tls_verify)")
+        return True
+    if wanted is False and not group.allow_insecure_tls:
+        raise PropertyError("tls_verify", "turning certificate verification off is not "
+                            "allowed by the operator ([docker_plugin] allow_insecure_tls)")
+    return wanted is not False

@@ -5,6 +5,8 @@ reshapes the historic property formats and names the PROPERTY (not the spec fiel
 something is wrong, because that is what the template author wrote.
 """
 
+from heat_docker_plugin import historic, policy
+from heat_docker_plugin.errors import PropertyError
 from openstack_docker import parsing
 from openstack_docker.errors import InvalidSpec
 from openstack_docker.spec import ContainerSpec
@@ -16,15 +18,6 @@ _PROPERTY_OF_FIELD = {
     "cpuset_cpus": "cpu_set",
     "binds": "volumes",
 }
-
-
-class PropertyError(ValueError):
-    """A property value the template must fix."""
-
-    def __init__(self, prop, message):
-        super().__init__(f"{prop}: {message}")
-        self.prop = prop
-        self.message = message
 
 
 def property_of(field):
@@ -54,30 +47,25 @@ def _volumes(value):
     return binds, anonymous
 
 
-def _binding(value):
-    """A host binding of ``port_bindings``: ``PORT``, ``IP:PORT``, ``{HostIp, HostPort}``."""
-    if isinstance(value, str) and ":" in value:
-        host_ip, _, port = value.rpartition(":")
-        return (host_ip, port or None)
-    return value
-
-
-def _ports(port_specs, port_bindings):
-    """``port_specs`` exposes ports; ``port_bindings`` publishes them on the host."""
-    try:
-        ports = parsing.ports(port_specs or None)
-    except InvalidSpec as exc:
-        raise as_property_error(exc, "port_specs") from None
-    bindings = {}
-    for container_port, hosts in (port_bindings or {}).items():
-        hosts = hosts if isinstance(hosts, list) else [hosts]
-        bindings[container_port] = [_binding(host) for host in hosts]
-    try:
-        published = parsing.ports(bindings or None)
-    except InvalidSpec as exc:
-        raise as_property_error(exc, "port_bindings") from None
-    for key, hosts in published.items():
-        ports[key] = hosts
+def _ports(props, group):
+    """``port_specs`` exposes ports; ``port_bindings`` publishes them on the host. A
+    binding naming no host address is published where the operator says (the engine
+    alone would use every interface). With ``group``, the operator's port policy
+    applies."""
+    host_ip = policy.default_host_address(group) if group else policy.EVERY_INTERFACE
+    ports = {}
+    for prop, value in (("port_specs", historic.port_specs(props.get("port_specs"))),
+                        ("port_bindings", {
+                            key: [(ip or host_ip, port) for ip, port in hosts]
+                            for key, hosts in historic.port_bindings(
+                                props.get("port_bindings")).items()})):
+        try:
+            parsed = parsing.ports(value or None)
+        except InvalidSpec as exc:
+            raise as_property_error(exc, prop) from None
+        if group:
+            policy.check_ports(prop, parsed, group)
+        ports.update(parsed)
     return ports
 
 
@@ -112,49 +100,60 @@ def _restart_policy(value):
     return {"Name": value["Name"], "MaximumRetryCount": value.get("MaximumRetryCount") or 0}
 
 
-def container_spec(props):
-    """Build the ContainerSpec of a container's resolved properties (a plain mapping).
+def container_spec(props, group=None):
+    """Build the ContainerSpec of a container's resolved properties (a plain mapping),
+    accepting every value shape of the historic plugin (see :mod:`historic`).
 
-    Raises :class:`PropertyError` naming the property; never contacts an engine.
+    With ``group`` (heat.conf ``[docker_plugin]``) the operator's port policy and
+    limits apply. Raises :class:`PropertyError` naming the property; never contacts an
+    engine.
     """
     binds, anonymous = _volumes(props.get("volumes"))
+    limits = policy.limits(props, group) if group else props
+    env, unset = historic.env(props.get("env"))
     try:
         if props.get("name"):
             parsing.name("name", props["name"])
-        return ContainerSpec(
+        spec = ContainerSpec(
             image=props.get("image"),
-            command=props.get("cmd") or None,
-            entrypoint=props.get("entrypoint") or None,
-            env=props.get("env") or None,
-            links=props.get("links") or None,
+            command=historic.texts("cmd", props.get("cmd")) or None,
+            entrypoint=historic.texts("entrypoint", props.get("entrypoint")) or None,
+            env=env or None,
+            links=historic.links(props.get("links")) or None,
             binds=binds,
             volumes=anonymous,
             mounts=_mounts(props.get("mounts")),
-            ports=_ports(props.get("port_specs"), props.get("port_bindings")),
-            memory=props.get("memory") or None,
-            memory_reservation=props.get("memory_reservation") or None,
+            ports=_ports(props, group),
+            memory=limits.get("memory") or None,
+            memory_reservation=limits.get("memory_reservation") or None,
             cpu_shares=props.get("cpu_shares") or None,
-            cpu_quota=props.get("cpu_quota") or None,
+            cpu_quota=limits.get("cpu_quota") or None,
             cpuset_cpus=props.get("cpu_set") or None,
+            pids_limit=limits.get("pids_limit") or None,
             restart_policy=_restart_policy(props.get("restart_policy")),
             healthcheck=_healthcheck(props.get("healthcheck")),
-            labels=props.get("labels") or None,
+            labels=historic.string_map("labels", props.get("labels")) or None,
             hostname=props.get("hostname") or None,
             user=props.get("user") or None,
             working_dir=props.get("working_dir") or None,
             privileged=bool(props.get("privileged")),
-            cap_add=props.get("cap_add") or None,
-            cap_drop=props.get("cap_drop") or None,
+            cap_add=historic.texts("cap_add", props.get("cap_add")) or None,
+            cap_drop=historic.texts("cap_drop", props.get("cap_drop")) or None,
             devices=_devices(props.get("devices")),
-            dns=props.get("dns") or None,
+            dns=historic.texts("dns", props.get("dns")) or None,
             tty=bool(props.get("tty")),
             stdin_open=bool(props.get("open_stdin")),
             stdin_once=bool(props.get("stdin_once")),
             read_only=bool(props.get("read_only")),
-            volumes_from=props.get("volumes_from") or None,
+            volumes_from=historic.names("volumes_from", props.get("volumes_from")) or None,
             networks=_networks(props.get("networks")),
             stop_signal=props.get("stop_signal") or None,
             stop_timeout=props.get("stop_timeout"),
         )
+        # An entry without '=' unsets the variable (docker-py sends a None value as the
+        # bare name): the spec's parser knows only KEY=VALUE, so these join after it.
+        parsing.environment(dict.fromkeys(unset, ""))  # valid names only
+        spec.env.update(dict.fromkeys(unset))
     except InvalidSpec as exc:
         raise as_property_error(exc) from None
+    return spec

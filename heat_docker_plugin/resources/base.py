@@ -6,7 +6,8 @@ from heat.common import exception
 from heat.engine import properties, resource, rsrc_defn, support
 
 from heat_docker_plugin import connection, references
-from heat_docker_plugin.translate import PropertyError, as_property_error
+from heat_docker_plugin.errors import PropertyError
+from heat_docker_plugin.translate import as_property_error
 from openstack_docker import errors, parsing
 from openstack_docker import labels as ownership
 

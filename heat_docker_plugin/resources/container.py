@@ -24,11 +24,12 @@ import time
 from heat.common import exception
 from oslo_log import log as logging
 
-from heat_docker_plugin import background, connection, image_gc, images, policy, references
+from heat_docker_plugin import background, claims, connection, image_gc, images, policy, references
 from heat_docker_plugin.resources import base, container_state
 from heat_docker_plugin.resources import container_schema as S
 from heat_docker_plugin.translate import container_spec
 from openstack_docker import errors
+from openstack_docker import labels as ownership
 
 LOG = logging.getLogger(__name__)
 
@@ -42,15 +43,45 @@ SETTLE_SECONDS = 0.5
 def start_container(abandoned, engine, spec, name, label, stack_id, pull):
     """Check references, pull (``pull`` = policy, username, password), create and start.
 
-    Runs in a worker; returns (container id, monotonic start time), or None when a delete
-    abandoned the create before anything was made.
+    Runs in a worker, holding a create claim on the engine (see :mod:`claims`); returns
+    (container id, monotonic start time), or None when a delete, in this heat-engine
+    process or another, abandoned the create (what it made is then removed here).
     """
-    references.resolve(engine, spec, stack_id)
-    spec.image = image_gc.ensure_image(engine, spec.image, *pull)  # the id, not the name
-    if abandoned.is_set():
-        return None
-    container_id = engine.run(spec, name=name, resource_id=label)
-    return container_id, time.monotonic()
+    claim = claims.take(engine, label, references.stack_labels(stack_id))
+    try:
+        references.resolve(engine, spec, stack_id)
+        spec.image = image_gc.ensure_image(engine, spec.image, *pull)  # the id
+        if abandoned.is_set() or not claims.held(engine, claim):
+            return None
+        _free_name(engine, name, stack_id)
+        container_id = engine.run(spec, name=name, resource_id=label)
+        if abandoned.is_set() or not claims.held(engine, claim):
+            engine.remove_container(container_id, timeout=0)
+            return None
+        return container_id, time.monotonic()
+    finally:
+        claims.release(engine, claim)
+
+
+def _free_name(engine, name, stack_id):
+    """Rename a dead container of this stack that holds ``name`` out of the way.
+
+    ``stack update --converge`` replaces a container whose live state shows it died,
+    without ``prepare_for_replace``; the live-state read only observes, so the dead one
+    still has the name its replacement needs. Only a stopped, failed container of the
+    same stack, created by Heat, is renamed; anything else keeps the name (the create
+    then fails on the engine's name conflict).
+    """
+    try:
+        info = engine.inspect_container(name)
+    except errors.ContainerNotFound:
+        return
+    info_labels = info["Config"].get("Labels") or {}
+    if ownership.is_owned(info_labels, ownership.HEAT) and \
+            info_labels.get(references.STACK_LABEL) == str(stack_id) and \
+            not info["State"].get("Running") and \
+            container_state.state_outcome(info)[0] == container_state.FAILED:
+        engine.rename(info["Id"], f"{name}-replaced-{info['Id'][:12]}")
 
 
 class ContainerFailed(exception.Error):
@@ -71,8 +102,9 @@ class DockerContainer(base.DockerResource):
     # -- validation -------------------------------------------------------------
 
     def _spec(self, props):
-        spec = container_spec(props)
-        policy.check(spec, connection.options())
+        group = connection.options()
+        spec = container_spec(props, group)
+        policy.check(spec, group)
         return spec
 
     def check_properties(self):
@@ -118,8 +150,8 @@ class DockerContainer(base.DockerResource):
     def _discard(self, engine, container_id, reason):
         """Remove a container that failed to come up and report why, with its logs."""
         try:
-            logs = container_state.log_lines(engine.logs(container_id),
-                                             FAILURE_LOG_LINES)
+            logs = container_state.log_lines(
+                engine.logs(container_id, tail=FAILURE_LOG_LINES), FAILURE_LOG_LINES)
         except errors.DockerLayerError as exc:
             logs = f"(logs unavailable: {exc})"
         engine.remove_container(container_id, timeout=0)
@@ -168,7 +200,10 @@ class DockerContainer(base.DockerResource):
         return True
 
     def _remove_leftovers(self, engine):
-        """Remove containers labelled for this resource that it lost track of."""
+        """Remove containers labelled for this resource that it lost track of, after
+        revoking the create claim: a create still working in another heat-engine process
+        then removes what it makes itself."""
+        claims.revoke(engine, self.ownership_id())
         for summary in engine.list_containers(resource_id=self.ownership_id()):
             engine.remove_container(summary["Id"], timeout=0)
 
@@ -299,16 +334,20 @@ class DockerContainer(base.DockerResource):
             raise exception.EntityNotFound(entity="Container", name=self.name) from None
         if not info["State"].get("Running") and \
                 container_state.state_outcome(info)[0] == container_state.FAILED:
-            # Heat replaces on this path without calling prepare_for_replace: free the
-            # name for the replacement here.
-            self.prepare_for_replace()
+            # Observe only: the replacement's create frees the name (_free_name).
             raise exception.EntityNotFound(entity="Running container", name=self.name)
         return info
 
     def parse_live_resource_data(self, resource_properties, resource_data):
+        """The engine's values of what the template sets; a limit the template left to
+        the operator's default reads as unset while the engine has that default."""
         live = container_state.live_properties(resource_data)
         if resource_properties.get(S.NAME) is None:
             live.pop(S.NAME)
+        for key, default in policy.defaults(connection.options()).items():
+            if key in live and resource_properties.get(key) is None and \
+                    live[key] == default:
+                live[key] = None
         return live
 
     # -- attributes -------------------------------------------------------------
@@ -320,13 +359,13 @@ class DockerContainer(base.DockerResource):
         if not self.resource_id:
             return None
         engine = self.engine()
-        if name in (S.LOGS, S.LOGS_HEAD, S.LOGS_TAIL):
-            lines = engine.logs(self.resource_id).splitlines()
-            if name == S.LOGS:
-                return "\n".join(lines)
-            if not lines:
-                return ""
-            return lines[0] if name == S.LOGS_HEAD else lines[-1]
+        if name == S.LOGS:
+            return "\n".join(engine.logs(self.resource_id).splitlines())
+        if name == S.LOGS_HEAD:
+            return engine.first_log_line(self.resource_id)
+        if name == S.LOGS_TAIL:
+            lines = engine.logs(self.resource_id, tail=1).splitlines()
+            return lines[-1] if lines else ""
         info = engine.inspect_container(self.resource_id)
         resolvers = {
             S.INFO: lambda: info,

@@ -18,7 +18,7 @@ PROPERTIES = (
     CAP_ADD, CAP_DROP, READ_ONLY, CPU_SHARES, DEVICES, CPU_SET,
     ENTRYPOINT, WORKING_DIR, LABELS, HEALTHCHECK, NETWORKS, MOUNTS, STOP_SIGNAL,
     STOP_TIMEOUT, IMAGE_PULL_POLICY, REGISTRY_USERNAME, REGISTRY_PASSWORD, CPU_QUOTA,
-    MEMORY_RESERVATION,
+    MEMORY_RESERVATION, PIDS_LIMIT,
 ) = (
     "hostname", "user", "memory", "port_specs", "port_bindings", "links", "name",
     "privileged", "tty", "open_stdin", "stdin_once", "env", "cmd", "dns", "image",
@@ -26,7 +26,7 @@ PROPERTIES = (
     "cpu_shares", "devices", "cpu_set",
     "entrypoint", "working_dir", "labels", "healthcheck", "networks", "mounts",
     "stop_signal", "stop_timeout", "image_pull_policy", "registry_username",
-    "registry_password", "cpu_quota", "memory_reservation",
+    "registry_password", "cpu_quota", "memory_reservation", "pids_limit",
 )
 
 #: Changed on the running container, keeping its id.
@@ -57,8 +57,9 @@ properties_schema = {
     **ENDPOINT_SCHEMA,
     HOSTNAME: _str("Hostname of the container.", default=""),
     USER: _str("Username or UID (optionally :group) the command runs as.", default=""),
-    MEMORY: Schema(Schema.INTEGER, "Memory limit in bytes (at least 6 MiB). Updated in "
-                   "place.", update_allowed=True),
+    MEMORY: Schema(Schema.INTEGER, "Memory limit in bytes (at least 6 MiB; default and "
+                   "maximum: heat.conf [docker_plugin] default_memory_mb, max_memory_mb). "
+                   "Updated in place.", update_allowed=True),
     PORT_SPECS: _list("Container ports to expose: PORT[/tcp|udp|sctp]. Published ones go "
                       "in port_bindings."),
     PORT_BINDINGS: Schema(Schema.MAP, "Published ports: {CONTAINER_PORT[/PROTO]: HOST} "
@@ -151,9 +152,13 @@ properties_schema = {
     REGISTRY_PASSWORD: _str("Password of registry_username; pass it from a hidden parameter.",
                             support_status=NEW),
     CPU_QUOTA: Schema(Schema.INTEGER, "CPU microseconds per 100 ms period (1000 = 1% of "
-                      "a CPU). Updated in place.", update_allowed=True, support_status=NEW),
+                      "a CPU; default and maximum: heat.conf [docker_plugin] default_cpus, "
+                      "max_cpus). Updated in place.", update_allowed=True, support_status=NEW),
     MEMORY_RESERVATION: Schema(Schema.INTEGER, "Soft memory limit in bytes. Updated in "
                                "place.", update_allowed=True, support_status=NEW),
+    PIDS_LIMIT: Schema(Schema.INTEGER, "Most processes the container may run (default: "
+                       "heat.conf [docker_plugin] default_pids_limit).",
+                       support_status=NEW),
 }
 
 ATTRIBUTES = (

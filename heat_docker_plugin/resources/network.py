@@ -5,8 +5,9 @@ import ipaddress
 
 from heat.engine import attributes, properties
 
+from heat_docker_plugin import connection, policy
+from heat_docker_plugin.errors import PropertyError
 from heat_docker_plugin.resources import base
-from heat_docker_plugin.translate import PropertyError
 
 Schema = properties.Schema
 
@@ -22,7 +23,9 @@ class DockerNetwork(base.EngineObject):
     properties_schema = {
         **base.ENDPOINT_SCHEMA,
         NAME: Schema(Schema.STRING, "Engine name (default: the physical resource name)."),
-        DRIVER: Schema(Schema.STRING, "Network driver.", default="bridge"),
+        DRIVER: Schema(Schema.STRING, "Network driver; only those in heat.conf "
+                       "[docker_plugin] allowed_network_drivers (default: bridge).",
+                       default="bridge"),
         SUBNET: Schema(Schema.STRING, "Subnet in CIDR form, e.g. 172.30.5.0/24."),
         GATEWAY: Schema(Schema.STRING, "Gateway address inside the subnet."),
         INTERNAL: Schema(Schema.BOOLEAN, "No route to outside networks.", default=False),
@@ -38,6 +41,7 @@ class DockerNetwork(base.EngineObject):
         """Validated (subnet, gateway, labels); no engine call."""
         subnet, gateway = self.properties[self.SUBNET], self.properties[self.GATEWAY]
         _, labels = self._name_and_labels(self.LABELS)
+        policy.check_network_driver(self.properties[self.DRIVER], connection.options())
         network = None
         if subnet:
             try:

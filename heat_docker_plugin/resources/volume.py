@@ -3,7 +3,8 @@
 
 from heat.engine import attributes, properties
 
-from heat_docker_plugin import connection, policy
+from heat_docker_plugin import claims, connection, policy
+from heat_docker_plugin.errors import PropertyError
 from heat_docker_plugin.resources import base
 from heat_docker_plugin.translate import as_property_error
 from openstack_docker import errors, parsing
@@ -42,6 +43,9 @@ class DockerVolume(base.EngineObject):
         """Validated (name, driver options, labels) within the operator's policy; no
         engine call."""
         name, labels = self._name_and_labels(self.LABELS)
+        if name and name.startswith(claims.PREFIX):
+            raise PropertyError(self.NAME, f"names starting with {claims.PREFIX!r} are "
+                                "reserved for Heat's create claims (choose another name)")
         try:
             options = parsing.labels(self.DRIVER_OPTS, self.properties[self.DRIVER_OPTS])
         except errors.InvalidSpec as exc:

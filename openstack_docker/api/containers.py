@@ -181,6 +181,23 @@ class ContainerMixin:
         return data if as_bytes else data.decode("utf-8", "replace")
 
     @translating
+    def first_log_line(self, container):
+        """The first line of the logs, read from a stream that is closed as soon as the
+        line is complete: the engine has ``tail`` but no ``head``, and a log can be
+        large."""
+        stream = self._client.logs(container, stdout=True, stderr=True, stream=True,
+                                   follow=False)
+        received = b""
+        try:
+            for chunk in stream:
+                received += chunk
+                if b"\n" in received:
+                    break
+        finally:
+            stream.close()
+        return received.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
+
+    @translating
     def stats(self, container):
         """One sample of the container's resource usage."""
         return self._client.stats(container, stream=False)

@@ -24,6 +24,16 @@ def image(name):
     return testbed.image(name)
 
 
+def heat_objects(engine, prefix):
+    """Containers, networks and volumes Heat created for stacks named ``prefix...``."""
+    def ours(obj_labels):
+        return (obj_labels or {}).get(labels.RESOURCE_ID, "").startswith(prefix)
+
+    return ([c["Id"] for c in engine.list_containers() if ours(c["Labels"])],
+            [n["Id"] for n in engine.list_networks() if ours(n["Labels"])],
+            [v["Name"] for v in engine.list_volumes() if ours(v["Labels"])])
+
+
 def setup_heat(test):
     """Heat's harness with a wheel's etc/heat, real sleeps, and our resource types."""
     cfg.CONF.set_override("environment_dir", os.path.join(HEAT_ETC, "environment.d"))
@@ -93,13 +103,7 @@ class HeatDockerTestCase(HeatStackTestCase):
         return self.engine.inspect_container(container_id)
 
     def heat_objects(self):
-        """Containers, networks and volumes Heat created for this test's stacks."""
-        def ours(obj_labels):
-            return (obj_labels or {}).get(labels.RESOURCE_ID, "").startswith(self.prefix)
-
-        return ([c["Id"] for c in self.heat_engine.list_containers() if ours(c["Labels"])],
-                [n["Id"] for n in self.heat_engine.list_networks() if ours(n["Labels"])],
-                [v["Name"] for v in self.heat_engine.list_volumes() if ours(v["Labels"])])
+        return heat_objects(self.heat_engine, self.prefix)
 
     def remove_leftovers(self):
         containers, networks, volumes = self.heat_objects()

@@ -11,6 +11,7 @@ import time
 
 from heat.engine import scheduler
 
+from heat_docker_plugin import background
 from openstack_docker import errors
 from tests.common import testbed
 from tests.functional.heat_docker_plugin import base
@@ -96,7 +97,9 @@ class TestDeleteDuringCreate(base.HeatDockerTestCase):
         super().setUp()
         self.proxy, self.image = gated_image(self)
 
-    def test_delete_while_the_pull_runs_leaves_no_container(self):
+    def create_until_pulling(self):
+        """A container resource whose create has the engine pulling (held by the
+        proxy), then cancelled as Heat cancels a create a stack delete overtakes."""
         stk = self.stack({"heat_template_version": "2018-08-31", "resources": {"c": {
             "type": "DockerInc::Docker::Container",
             "properties": {"image": self.image, "image_pull_policy": "always",
@@ -107,8 +110,26 @@ class TestDeleteDuringCreate(base.HeatDockerTestCase):
         creating.start()
         while not self.proxy.connected.wait(0.2):  # until the engine is pulling
             self.assertFalse(creating.step(), res.status_reason)
-        creating.cancel()  # as Heat does when a stack delete overtakes its create
-        threading.Timer(2, self.proxy.gate.set).start()
+        creating.cancel()
+        return res
+
+    def delete(self, res):
         scheduler.TaskRunner(res.delete)()
         self.assertEqual((res.DELETE, res.COMPLETE), res.state, res.status_reason)
+
+    def test_delete_while_the_pull_runs_leaves_no_container(self):
+        res = self.create_until_pulling()
+        threading.Timer(2, self.proxy.gate.set).start()
+        self.delete(res)
+        assert_no_late_container(self, self.image)
+
+    def test_delete_from_another_process_leaves_no_container(self):
+        """The delete runs where the create's worker is unknown (another heat-engine
+        process: no job in its memory). It revokes the create claim on the engine and
+        sweeps; the worker, once its pull is through, finds the claim gone and removes
+        the container it made."""
+        res = self.create_until_pulling()
+        self.patchobject(background, "abandon", return_value=None)
+        self.delete(res)
+        self.proxy.gate.set()  # the pull goes on after the delete finished
         assert_no_late_container(self, self.image)

@@ -15,11 +15,13 @@ SAMPLES = os.path.join(os.path.dirname(__file__), *[".."] * 3, "samples", "heat"
 
 
 def sample(name):
+    """A sample template (HOT YAML or CFN JSON) as heat-engine parses it."""
     with open(os.path.join(SAMPLES, name)) as handle:
         return template_format.parse(handle.read())
 
 
-class TestSamples(base.HeatDockerTestCase):
+class SampleTestCase(base.HeatDockerTestCase):
+    """Runs sample templates with the testbed's images."""
 
     def images(self):
         return {"server_image": base.image("server"), "client_image": base.image("sleeper")}
@@ -37,6 +39,9 @@ class TestSamples(base.HeatDockerTestCase):
         loaded = stack.Stack.load(utils.dummy_context(), stack_id=stk.id)
         loaded._update_all_resource_data(for_resources=False, for_outputs={name})
         return loaded.outputs[name].get_value()
+
+
+class TestSamples(SampleTestCase):
 
     def run_app(self, name):
         port = free_port()
@@ -69,3 +74,51 @@ class TestSamples(base.HeatDockerTestCase):
         failing.create()
         self.assertEqual((failing.CREATE, failing.FAILED), failing.state)
         self.assertIn("testbed-oneshot-failed", failing.status_reason)
+
+
+class TestHistoricSamples(SampleTestCase):
+    """The historic plugin's documentation and test templates, in their value shapes,
+    run unchanged (samples/heat/historic/), within the operator's policy."""
+
+    def test_blog(self):
+        self.policy(allowed_capabilities=["NET_ADMIN"], allowed_devices=["/dev/null"],
+                    default_pids_limit=64, default_cpus=0.5)
+        stk = self.stack(sample("historic/blog.json"),
+                         params={"image": base.image("sleeper"), "name": f"{self.prefix}-blog"})
+        stk.create()
+        self.assertEqual((stk.CREATE, stk.COMPLETE), stk.state, stk.status_reason)
+        info = self.inspect(stk["Blog"].resource_id)
+        host = info["HostConfig"]
+        self.assertEqual((f"/{self.prefix}-blog", ["FOO=bar"], 64 * 2**20, 512, "0", True,
+                          ["NET_ADMIN"], ["MKNOD"], "on-failure", 10, 64, 50000),
+                         (info["Name"], [e for e in info["Config"]["Env"] if "FOO" in e],
+                          host["Memory"], host["CpuShares"], host["CpusetCpus"],
+                          host["ReadonlyRootfs"], host["CapAdd"], host["CapDrop"],
+                          host["RestartPolicy"]["Name"],
+                          host["RestartPolicy"]["MaximumRetryCount"], host["PidsLimit"],
+                          host["CpuQuota"]))
+        self.assertEqual("/dev/xvdc", host["Devices"][0]["PathInContainer"])
+        self.assertEqual("---logs_begin---", self.output(stk, "logs_head"))
+        self.wait_for(lambda: self.output(stk, "logs_tail"), "---logs_end---")
+        self.assertTrue(self.output(stk, "network_ip"))
+        stk.delete()
+        self.assertEqual((stk.DELETE, stk.COMPLETE), stk.state, stk.status_reason)
+        self.assertEqual(([], [], []), self.heat_objects())
+
+    def test_bindings_and_links(self):
+        port = free_port()
+        stk = self.stack(sample("historic/bindings_and_links.yaml"),
+                         params={**self.images(), "host_port": port,
+                                 "db_name": f"{self.prefix}-db"})
+        stk.create()
+        self.assertEqual((stk.CREATE, stk.COMPLETE), stk.state, stk.status_reason)
+        self.assertEqual(str(port), self.output(stk, "db_tcp_ports"))
+        bindings = self.inspect(stk["db"].resource_id)["HostConfig"]["PortBindings"]
+        self.assertEqual({"8080/tcp": [{"HostIp": "127.0.0.1", "HostPort": str(port)}]},
+                         bindings)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as answer:
+            self.assertEqual(SERVER_OK, answer.read().decode().strip())
+        self.wait_for(lambda: self.output(stk, "blog_says"), SERVER_OK)
+        stk.delete()
+        self.assertEqual((stk.DELETE, stk.COMPLETE), stk.state, stk.status_reason)
+        self.assertEqual(([], [], []), self.heat_objects())

@@ -42,7 +42,8 @@ class TestValidation(base.HeatStackTestCase):
             ("port_specs", "not a port", {"port_specs": ["http"]}),
             ("port_bindings", "not a port", {"port_bindings": {"80": "127.0.0.1:x"}}),
             ("port_bindings", "not an IP", {"port_bindings": {"80": "localhost:80"}}),
-            ("env", "KEY=VALUE", {"env": ["NOEQUALS"]}),
+            ("env", "valid variable name", {"env": ["=x"]}),
+            ("env", "valid variable name", {"env": ["TWO WORDS"]}),
             ("volumes", "absolute", {"volumes": {"relative/path": {}}}),
             ("cap_drop", "capability", {"cap_drop": ["NOT_A_CAP"]}),
             ("restart_policy", "allowed", {"restart_policy": {"Name": "sometimes"}}),
@@ -156,3 +157,59 @@ class TestOperatorPolicy(base.HeatStackTestCase):
             self.assertIn("resources.r.properties.tls_ca_cert: TLS files must be under "
                           "/", str(error))
             self.assertNotIn(path, str(error))
+
+    def test_tls_verification_stays_on_unless_the_operator_allows(self):
+        self.policy(allowed_endpoints=[ALLOWED_TCP])
+        self.assert_invalid("tls_verify", "allow_insecure_tls", docker_endpoint=ALLOWED_TCP,
+                            tls_verify=False)
+        self.assert_invalid("tls_verify", "allow_insecure_tls", tls_verify=False)
+        self.policy(allow_insecure_tls=True)
+        self.validate(docker_endpoint=ALLOWED_TCP, tls_verify=False)
+        self.policy(force_tls_verify=True)
+        self.assert_invalid("tls_verify", "force_tls_verify", docker_endpoint=ALLOWED_TCP,
+                            tls_verify=False)
+
+    def test_published_ports_within_the_operators_addresses_and_range(self):
+        self.validate(port_bindings={"80": 8080, "81": None}, port_specs=[80])
+        for prop, fragment, props in [
+                ("port_bindings", "allowed_host_addresses",
+                 {"port_bindings": {"80": "0.0.0.0:8080"}}),
+                ("port_bindings", "allowed_host_addresses",
+                 {"port_bindings": {"80": {"HostIp": "10.0.0.1", "HostPort": 8080}}}),
+                ("port_bindings", "min_host_port", {"port_bindings": {"80": 80}}),
+                ("port_specs", "allowed_host_addresses", {"port_specs": ["8080:80"]})]:
+            with self.subTest(props=props):
+                self.assert_invalid(prop, fragment, **props)
+        self.policy(allowed_host_addresses=["0.0.0.0"], min_host_port=80, max_host_port=90)
+        self.validate(port_bindings={"80": 80}, port_specs=["0.0.0.0:81:81"])
+        self.assert_invalid("port_bindings", "max_host_port", port_bindings={"80": 91})
+        self.policy(allowed_host_addresses=[])
+        self.assert_invalid("port_bindings", "allowed_host_addresses",
+                            port_bindings={"80": 85})
+
+    def test_network_drivers(self):
+        net = "DockerInc::Docker::Network"
+        self.validate(net)
+        error = self.assertRaises(exception.StackValidationFailed, self.validate, net,
+                                  driver="overlay")
+        self.assertIn("resources.r.properties.driver", str(error))
+        self.assertIn("allowed_network_drivers", str(error))
+        self.policy(allowed_network_drivers=["bridge", "overlay"])
+        self.validate(net, driver="overlay")
+
+    def test_limits_above_the_operators_maxima(self):
+        self.policy(max_memory_mb=64, max_cpus=0.5, max_pids_limit=100)
+        self.validate(memory=64 * 2**20, cpu_quota=50000, pids_limit=100)
+        for prop, fragment, props in [
+                ("memory", "max_memory_mb", {"memory": 64 * 2**20 + 1}),
+                ("memory_reservation", "max_memory_mb", {"memory_reservation": 2**30}),
+                ("cpu_quota", "max_cpus", {"cpu_quota": 50001}),
+                ("pids_limit", "max_pids_limit", {"pids_limit": 101})]:
+            with self.subTest(props=props):
+                self.assert_invalid(prop, fragment, **props)
+
+    def test_claim_volume_names_are_reserved(self):
+        error = self.assertRaises(exception.StackValidationFailed, self.validate,
+                                  "DockerInc::Docker::Volume", name="heat-claim-x")
+        self.assertIn("resources.r.properties.name", str(error))
+        self.assertIn("reserved", str(error))

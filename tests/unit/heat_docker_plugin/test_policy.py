@@ -10,7 +10,7 @@ from oslo_config import cfg
 from oslo_config import fixture as config_fixture
 
 from heat_docker_plugin import background, connection, images, policy
-from heat_docker_plugin.translate import PropertyError
+from heat_docker_plugin.errors import PropertyError
 from openstack_docker.endpoint import parse_endpoint
 
 
@@ -144,3 +144,40 @@ class TestBackgroundJobs(testtools.TestCase):
         self.assertEqual("abandoned", future.result(10))
         self.assertIsNone(background.abandon("k1"))
         self.assertIsNone(background.abandon("never-started"))
+
+
+class TestTLSNetworkAndPortPolicy(testtools.TestCase):
+    """Refusals name the property and the option that would allow it."""
+
+    def refused(self, prop, option, call, *args):
+        error = self.assertRaises(PropertyError, call, *args)
+        self.assertEqual(prop, error.prop)
+        self.assertIn(option, error.message)
+
+    def test_tls_verification(self):
+        strict = group(allow_insecure_tls=False, force_tls_verify=False)
+        self.assertTrue(policy.tls_verify(None, strict))
+        self.refused("tls_verify", "allow_insecure_tls", policy.tls_verify, False, strict)
+        relaxed = group(allow_insecure_tls=True, force_tls_verify=False)
+        self.assertFalse(policy.tls_verify(False, relaxed))
+        forced = group(allow_insecure_tls=True, force_tls_verify=True)
+        self.refused("tls_verify", "force_tls_verify", policy.tls_verify, False, forced)
+
+    def test_network_drivers(self):
+        policy.check_network_driver("bridge", group(allowed_network_drivers=["bridge"]))
+        self.refused("driver", "allowed_network_drivers", policy.check_network_driver,
+                     "overlay", group(allowed_network_drivers=["bridge"]))
+
+    def test_published_ports(self):
+        ports = group(allowed_host_addresses=["127.0.0.1", "::1"], min_host_port=1024,
+                      max_host_port=65535)
+        policy.check_ports("port_bindings", {"80/tcp": [None, ("127.0.0.1", 8080),
+                                                        ("0:0::1",), ("::1", 2000)]},
+                           ports)
+        self.refused("port_bindings", "allowed_host_addresses", policy.check_ports,
+                     "port_bindings", {"80/tcp": [8080]}, ports)
+        self.refused("port_specs", "min_host_port", policy.check_ports, "port_specs",
+                     {"80/tcp": [("127.0.0.1", 80)]}, ports)
+        self.assertEqual("127.0.0.1", policy.default_host_address(ports))
+        self.assertEqual("0.0.0.0", policy.default_host_address(
+            group(allowed_host_addresses=[" "])))

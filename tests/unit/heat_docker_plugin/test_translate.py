@@ -28,7 +28,7 @@ class TestTranslate(testtools.TestCase):
                       port_bindings={"80/tcp": "127.0.0.1:8080",
                                      "81": [8081, {"HostIp": "127.0.0.1", "HostPort": "9"}]})
         self.assertEqual({"53/udp": [None], "80/tcp": [("127.0.0.1", 8080)],
-                          "81/tcp": [8081, ("127.0.0.1", 9)]}, result.ports)
+                          "81/tcp": [("0.0.0.0", 8081), ("127.0.0.1", 9)]}, result.ports)
 
     def test_devices_mounts_networks_restart(self):
         result = spec(devices=[{"path_on_host": "/dev/fuse"}],
@@ -42,7 +42,7 @@ class TestTranslate(testtools.TestCase):
                          result.restart_policy)
 
     def test_errors_name_the_property(self):
-        for props, prop in [({"cmd": [1]}, "cmd"), ({"env": ["X"]}, "env"),
+        for props, prop in [({"cmd": [{"a": 1}]}, "cmd"), ({"env": ["=X"]}, "env"),
                             ({"cpu_set": "a"}, "cpu_set"),
                             ({"volumes": {"rel": "/x"}}, "volumes"),
                             ({"port_specs": ["x"]}, "port_specs"),
