@@ -225,7 +225,7 @@ class TestProductionPath(testtools.TestCase):
         other process (the casts are spread over both workers)."""
         self.engine = self.docker  # what gated_image removes its tag with
         crossed = []
-        for _attempt in range(3):
+        for _attempt in range(6):
             proxy, image = gated.gated_image(self)
             name = f"{self.prefix}-{uuid.uuid4().hex[:4]}"
             identity = self.create(template(image, image_pull_policy="always"), name)
