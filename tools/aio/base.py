@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import testbed  # noqa: E402  (tools/testbed.py: the testbed's process helpers)
+import testbed  # tools/testbed.py: the testbed's process helpers
 
 AioError = testbed.TestbedError
 run = testbed.run

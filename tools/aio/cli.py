@@ -9,8 +9,19 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from . import base, glance, heat, keystone, mariadb, neutron, nova, ovn, placement, rabbitmq
-from . import seed
+from . import (
+    base,
+    glance,
+    heat,
+    keystone,
+    mariadb,
+    neutron,
+    nova,
+    ovn,
+    placement,
+    rabbitmq,
+    seed,
+)
 
 
 def catalog() -> list[tuple[str, str, str]]:
