@@ -6,7 +6,7 @@ to a host, BOOTS each after one warm-up boot each; prints the medians and their 
 The harness is the functional tests' one (tests.functional.nova_docker.fixtures), run as
 a unittest TestCase outside pytest.
 
-Run: PYTHONPATH=. /root/dev/bin/python benchmarks/nova_boot.py [boots] [spawn_check_seconds]
+Run: PYTHONPATH=. /root/dev/bin/python benchmarks/nova_boot.py [boots] (default configuration)
 """
 
 import statistics
@@ -18,22 +18,15 @@ import unittest
 import tests.common.nova_setup  # noqa: F401
 
 # isort: split
-import nova.conf
-
 from tests.functional.nova_docker import fixtures
 
 BOOTS = int(sys.argv[1]) if len(sys.argv) > 1 else 10
-CHECK = float(sys.argv[2]) if len(sys.argv) > 2 else None  # None: the driver's default
 POLL = 0.02
 
 
 class BootBenchmark(fixtures.DockerAPITestBase):
     def setUp(self):
         super().setUp()
-        if CHECK is None:
-            nova.conf.CONF.clear_override("spawn_check_seconds", group="docker")
-        else:
-            self.flags(spawn_check_seconds=CHECK, group="docker")
         self.docker_host = self.compute.host
         self.flags(compute_driver="fake.FakeDriver")
         self.fake_host = self._start_compute(self._unique_host("fake")).host
@@ -64,8 +57,7 @@ class BootBenchmark(fixtures.DockerAPITestBase):
             all=True, filters={"label": f"org.openstack.nova.host={self.docker_host}"}))
         ratio = statistics.median(docker) / statistics.median(fake)
         print(f"boot->ACTIVE median: DockerDriver {statistics.median(docker) * 1000:.0f} ms, "
-              f"FakeDriver {statistics.median(fake) * 1000:.0f} ms, {BOOTS} boots each "
-              f"(spawn_check_seconds={nova.conf.CONF.docker.spawn_check_seconds})")
+              f"FakeDriver {statistics.median(fake) * 1000:.0f} ms, {BOOTS} boots each")
         print(f"DockerDriver / FakeDriver boot: ratio {ratio:.3f} (target <= 1.5)")
 
 

@@ -2,15 +2,13 @@
 the same container config; 20 runs each, interleaved; prints the medians, the engine API
 calls of one spawn on each side and the median ratio.
 
-Run: PYTHONPATH=. /root/dev/bin/python benchmarks/nova_spawn.py [spawn_check_seconds]
-(default 0: the post-start exit watch off; with it on, every spawn also waits the window.)
+Run: PYTHONPATH=. /root/dev/bin/python benchmarks/nova_spawn.py (default configuration)
 """
 
 import hashlib
 import os
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from unittest import mock
@@ -54,9 +52,9 @@ def _calls(api):
     return mock.patch.object(api, "send", wraps=api.send)
 
 
-def main(check_seconds):
+def main():
     state_dir = tempfile.mkdtemp()
-    driver = make_driver(HOST, state_dir, spawn_check_seconds=check_seconds)
+    driver = make_driver(HOST, state_dir)
     api = sdk_client(driver.engine)  # the baseline: the bare SDK, as a client would use it
     image_id = api.inspect_image(testbed.image("server"))["Id"]
     driver._glance = _Glance(api, state_dir)
@@ -88,15 +86,15 @@ def main(check_seconds):
         for leftover in driver.engine.list_containers(
                 all=True, filters={"label": f"{specs.HOST_LABEL}={HOST}"}):
             api.remove_container(leftover["Id"], force=True)
+        driver.cleanup_host(HOST)
         shutil.rmtree(state_dir, ignore_errors=True)
     print(f"engine API calls per spawn: driver {spawn_calls.call_count}, "
           f"SDK {sdk_calls.call_count}")
     print(f"spawn median {statistics.median(spawned) * 1000:.1f} ms, SDK create+start "
-          f"median {statistics.median(created) * 1000:.1f} ms "
-          f"(spawn_check_seconds={check_seconds})")
+          f"median {statistics.median(created) * 1000:.1f} ms")
     report("driver spawn / SDK create+start",
            statistics.median(spawned) / statistics.median(created), 1.05)
 
 
 if __name__ == "__main__":
-    main(float(sys.argv[1]) if len(sys.argv) > 1 else 0.0)
+    main()

@@ -14,19 +14,17 @@ driver_opts = [
     cfg.StrOpt("image_cache_dir", default="$instances_path/_docker_images",
                help="Where Glance image data (docker save tarballs) is cached, one file "
                     "per Glance image id, verified by Glance's checksum."),
-    cfg.FloatOpt("spawn_check_seconds", default=0.5, min=0,
-                 help="After starting a container, watch it this long: a process that "
-                      "exits within it fails the spawn (and power on) with its exit code "
-                      "and last log lines in the fault. Every healthy spawn waits the "
-                      "whole window; 0 turns the watch off (an exiting process is then "
-                      "seen later as a SHUTOFF or crashed instance)."),
     cfg.IntOpt("stop_timeout", default=10, min=0,
                help="Seconds a container gets to stop after SIGTERM (power off, soft "
                     "reboot) when Nova gives no timeout, before SIGKILL."),
     cfg.IntOpt("console_log_lines", default=500, min=1,
                help="Lines of container output returned as the instance console log."),
+    cfg.IntOpt("console_log_bytes", default=256 * 1024, min=1024,
+               help="Most bytes of container output returned as the console log (the "
+                    "end of it): one long line must not make a huge answer."),
     cfg.IntOpt("fault_log_lines", default=20, min=1,
-               help="Last log lines of a container put into the fault of a failed spawn."),
+               help="Last log lines of a container that stopped on its own written to "
+                    "the compute log with its exit code."),
     cfg.BoolOpt("cpu_quota", default=True,
                 help="Cap each container at its flavor's vCPUs with a CFS quota (in "
                      "addition to cpu shares proportional to vCPUs)."),
@@ -44,6 +42,11 @@ driver_opts = [
 ]
 
 network_opts = [
+    cfg.StrOpt("ovsdb_connection", default="unix:/run/openvswitch/db.sock",
+               help="OVSDB server of the Open vSwitch that ``ovs`` VIFs (ML2/OVN, "
+                    "ML2/OVS) are plugged into: unix:PATH or tcp:IP:PORT."),
+    cfg.IntOpt("ovsdb_timeout", default=10, min=1,
+               help="Seconds an OVSDB transaction (adding or removing a port) may take."),
     cfg.StrOpt("docker_network",
                help="Docker network (name or id, created beforehand) that an instance "
                     "joins, with its hostname as alias, when Nova gives it no VIF (no "

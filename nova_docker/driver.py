@@ -22,7 +22,7 @@ from oslo_utils import excutils, timeutils, units
 from nova import exception
 from nova.virt import driver, hardware
 from nova_docker import conf as docker_conf
-from nova_docker import network, resources, seed, snapshot, state
+from nova_docker import console, events, network, resources, seed, snapshot, state
 from nova_docker import spec as specs
 from nova_docker.network.errors import ContainerNotRunning
 from openstack_docker import errors
@@ -38,8 +38,6 @@ CONF = nova.conf.CONF
 docker_conf.register_opts(CONF)
 
 _SUSPENDED_MARKER = "suspended"
-#: How long to wait for the exit status of a container seen not running.
-_EXIT_STATUS_WAIT = 1.0
 
 
 class EngineUnavailable(exception.HypervisorUnavailable):
@@ -69,6 +67,9 @@ class DockerDriver(driver.ComputeDriver):
         # down): removed as soon as it answers again, since Nova will not ask again. A
         # restart forgets them: the image cache periodic task finds them by label.
         self._orphans = set()
+        self._events = None
+        # Instances whose container this driver is stopping: their exit is no news.
+        self._stopping = set()
 
     # -- helpers -------------------------------------------------------------------
 
@@ -141,9 +142,40 @@ class DockerDriver(driver.ComputeDriver):
         with self._engine_errors():
             self.engine.ping()
         LOG.info("Docker driver on %s uses engine %s", host, self.engine.endpoint)
+        self._events = events.EventWatcher(
+            self.engine, {specs.HOST_LABEL: self._hostname()}, self.emit_event,
+            self._running, self._exited)
+        self._events.start()
 
     def cleanup_host(self, host):
+        if self._events is not None:
+            self._events.stop()
+            self._events = None
         self.engine.close()
+
+    def _running(self, uuid):
+        """Whether the container of instance ``uuid`` runs; None when it is gone."""
+        try:
+            with self._engine_errors():
+                info = self.engine.owned_container(f"nova-{uuid}")
+        except (errors.NotFound, EngineUnavailable):
+            return None
+        return bool(info["State"].get("Running"))
+
+    def _exited(self, uuid, exit_code):
+        """Log a container that stopped on its own: exit code and last lines of output.
+        False when the driver stopped it (for Nova): no news."""
+        if uuid in self._stopping:
+            self._stopping.discard(uuid)
+            return False
+        try:
+            with self._engine_errors():
+                tail = self.engine.logs(f"nova-{uuid}", tail=CONF.docker.fault_log_lines)
+        except (errors.DockerLayerError, EngineUnavailable) as exc:
+            tail = f"(output unavailable: {exc})"
+        LOG.warning("The container of instance %s exited with code %s; last output "
+                    "lines:\n%s", uuid, exit_code, tail.strip() or "(no output)")
+        return True
 
     def _hostname(self):
         return self._host or CONF.host
@@ -214,11 +246,8 @@ class DockerDriver(driver.ComputeDriver):
             with self._deploy_errors():
                 seed.install(self.engine, container_id, instance, injected_files,
                              CONF.docker.cloud_seed_dir)
-                reason = self._start(instance, container_id, network_info) \
-                    if power_on else None
-            if reason:
-                raise exception.BuildAbortException(instance_uuid=instance.uuid,
-                                                    reason=reason)
+                if power_on:
+                    self._start(instance, container_id, network_info)
         except Exception:
             with excutils.save_and_reraise_exception():
                 self._discard(instance, container_id, network_info)
@@ -295,52 +324,37 @@ class DockerDriver(driver.ComputeDriver):
             raise
 
     def _start(self, instance, container_id, network_info):
-        """Start the container, plug its VIFs and watch it.
+        """Start the container and plug its VIFs, waiting for Neutron's
+        ``network-vif-plugged`` events of the ports not yet active as libvirt does
+        (``[DEFAULT] vif_plugging_timeout``, ``vif_plugging_is_fatal``).
 
-        Returns why it stopped running at once (exit code and last log lines), or None
-        while it runs. The engine is asked to answer as soon as the container stops, for
-        what is left of ``[docker] spawn_check_seconds`` since the start: a process that
-        exits at once fails the operation, never a hang. A healthy container costs the
-        whole window; 0 turns the watch off. A container that exits before its VIFs are
-        plugged gets the same answer, whatever the window.
+        No watch afterwards: a process that exits, at once or later, is an engine event
+        that makes the instance SHUTOFF (:mod:`nova_docker.events`). One that exits
+        before its VIFs are plugged is left to that event too: its VIFs are plugged
+        when it is started again.
         """
-        with self._engine_errors():
-            self.engine.start(container_id)
-        started = time.monotonic()
+        self._stopping.discard(instance.uuid)
+        timeout = CONF.vif_plugging_timeout
+        expected = vif_plugged_events(network_info) if timeout else []
         try:
-            network.plug_vifs(self.engine, container_id, instance, network_info)
-        except ContainerNotRunning:
-            reason = self._exited_reason(container_id, _EXIT_STATUS_WAIT)
-            if reason is None:
-                raise
-            return reason
-        window = CONF.docker.spawn_check_seconds
-        if window <= 0:
-            return None
-        return self._exited_reason(container_id,
-                                   max(0.01, window - (time.monotonic() - started)))
-
-    def _exited_reason(self, container_id, timeout):
-        """Why the container stopped running within ``timeout`` seconds; None: it runs."""
-        result = self._wait_for_exit(container_id, timeout)
-        if result is None:
-            return None
-        with self._engine_errors():
-            tail = self.engine.logs(container_id, tail=CONF.docker.fault_log_lines)
-        error = (result.get("Error") or {}).get("Message")
-        return (f"the container exited at once with code {result.get('StatusCode')}"
-                f"{' (' + error + ')' if error else ''}; "
-                f"last log lines:\n{tail.strip() or '(no output)'}")
-
-    def _wait_for_exit(self, container_id, timeout):
-        """The engine's wait result when the container stops running within ``timeout``
-        seconds, else None (it still runs)."""
-        with self._engine_errors():
-            try:
-                return self.engine.wait(container_id, timeout=timeout,
-                                        condition="not-running")
-            except errors.EngineTimeout:
-                return None
+            with self.virtapi.wait_for_instance_event(
+                    instance, expected, timeout=timeout,
+                    error_callback=_neutron_failed_callback):
+                with self._engine_errors():
+                    self.engine.start(container_id)
+                try:
+                    network.plug_vifs(self.engine, container_id, instance, network_info)
+                except ContainerNotRunning:
+                    LOG.warning("Instance %s: its container stopped before its VIFs were "
+                                "plugged", instance.uuid)
+                    if expected:  # Neutron sees no link: do not wait for it
+                        self.virtapi.exit_wait_early(expected)
+        except exception.InstanceEventTimeout:
+            if CONF.vif_plugging_is_fatal:
+                raise exception.VirtualInterfaceCreateException() from None
+            LOG.warning("Instance %s: Neutron did not report its VIFs plugged within "
+                        "%s s; going on (vif_plugging_is_fatal = false)", instance.uuid,
+                        timeout)
 
     def _discard(self, instance, container_id, network_info):
         """Remove what a failed spawn created; with a dead engine, remember it for later."""
@@ -390,6 +404,7 @@ class DockerDriver(driver.ComputeDriver):
         """Remove the container (hard stop); nothing to do when it is already gone."""
         info = self._find(instance)
         if info is not None:
+            self._stopping.add(instance.uuid)
             network.unplug_vifs(self.engine, info["Id"], instance, network_info)
             with self._engine_errors(instance):
                 self.engine.remove_container(info["Id"], timeout=0)
@@ -414,6 +429,7 @@ class DockerDriver(driver.ComputeDriver):
     def _stop(self, instance, timeout):
         info = self._inspect(instance)
         self._unpause(instance, info)  # a frozen process cannot receive the signal
+        self._stopping.add(instance.uuid)
         with self._engine_errors(instance):
             self.engine.stop(info["Id"], timeout=timeout)
 
@@ -423,9 +439,7 @@ class DockerDriver(driver.ComputeDriver):
         if self._unpause(instance, info) or info["State"].get("Running"):
             return
         with self._engine_errors(instance):
-            reason = self._start(instance, info["Id"], network_info)
-        if reason:
-            raise exception.InstancePowerOnFailure(reason=reason)
+            self._start(instance, info["Id"], network_info)
 
     def power_off(self, instance, timeout=0, retry_interval=0):
         """Stop with SIGTERM, SIGKILL after ``timeout`` seconds (0: at once, as Nova means)."""
@@ -502,9 +516,14 @@ class DockerDriver(driver.ComputeDriver):
     # -- console and diagnostics -------------------------------------------------------
 
     def get_console_output(self, context, instance):
-        container_id = self._inspect(instance)["Id"]
+        """The last output of the container as bytes (what Nova's compute manager
+        expects for any content), at most ``console_log_lines`` lines and
+        ``console_log_bytes`` bytes, then its exit status when it is not running."""
+        info = self._inspect(instance)
         with self._engine_errors(instance):
-            return self.engine.logs(container_id, tail=CONF.docker.console_log_lines)
+            output = self.engine.logs(info["Id"], tail=CONF.docker.console_log_lines,
+                                      as_bytes=True)
+        return console.output(output, info["State"], CONF.docker.console_log_bytes)
 
     def _stats(self, instance):
         info = self._inspect(instance)
@@ -593,6 +612,20 @@ class DockerDriver(driver.ComputeDriver):
                 return False
         self._ensure_image(context, image)
         return True
+
+
+def vif_plugged_events(network_info):
+    """The ``network-vif-plugged`` events to wait for: those of the ports Neutron has not
+    reported active yet (an active port sends none)."""
+    return [("network-vif-plugged", vif["id"]) for vif in network_info or []
+            if vif.get("active", True) is False]
+
+
+def _neutron_failed_callback(event_name, instance):
+    LOG.error("Neutron reported a failure on event %s of instance %s", event_name,
+              instance.uuid)
+    if CONF.vif_plugging_is_fatal:
+        raise exception.VirtualInterfaceCreateException()
 
 
 def _about_storage_opt(message):

@@ -1,13 +1,13 @@
 """Engine container state seen as a Nova power state.
 
-The engine cannot tell a deliberate stop from a crash except through the exit code:
-0 and the codes of SIGTERM/SIGKILL (143/137, what ``docker stop`` produces) are a clean
-shutdown; any other exit, an OOM kill or the ``dead`` status is a crash.
+A container that stopped, whatever its exit code or an OOM kill, is SHUTDOWN: that is the
+state Nova's compute manager compares with a STOPPED lifecycle event before acting on it
+(:mod:`nova_docker.events`), and a stopped instance is what the user sees either way. How
+it ended (exit code, OOM kill) is in the console log and the compute log. Only a ``dead``
+container (the engine failed to remove it) is CRASHED.
 """
 
 from nova.compute import power_state
-
-_STOPPED_EXIT_CODES = (0, 128 + 9, 128 + 15)
 
 
 def power_state_of(state, suspended=False):
@@ -17,13 +17,9 @@ def power_state_of(state, suspended=False):
         return power_state.SUSPENDED if suspended else power_state.PAUSED
     if status in ("running", "restarting") or state.get("Running"):
         return power_state.RUNNING
-    if status == "created":
+    if status in ("created", "exited"):
         return power_state.SHUTDOWN
-    if status == "dead" or state.get("OOMKilled"):
-        return power_state.CRASHED
-    if status == "exited":
-        if state.get("ExitCode") in _STOPPED_EXIT_CODES:
-            return power_state.SHUTDOWN
+    if status == "dead":
         return power_state.CRASHED
     return power_state.NOSTATE
 

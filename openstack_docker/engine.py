@@ -9,6 +9,7 @@ stays private, so no caller can skip the ownership check or translate errors its
 
 from openstack_docker.api.client import EngineClient
 from openstack_docker.api.containers import ContainerMixin
+from openstack_docker.api.events import EventMixin
 from openstack_docker.api.images import ImageMixin
 from openstack_docker.api.networks import NetworkMixin
 from openstack_docker.api.swarm import SwarmMixin
@@ -19,6 +20,6 @@ from openstack_docker.errors import NotOwned
 __all__ = ["Engine", "NotOwned"]
 
 
-class Engine(ContainerMixin, ImageMixin, NetworkMixin, VolumeMixin, SystemMixin,
-             SwarmMixin, EngineClient):
+class Engine(ContainerMixin, EventMixin, ImageMixin, NetworkMixin, VolumeMixin,
+             SystemMixin, SwarmMixin, EngineClient):
     """One engine endpoint seen by one owner (``nova``, ``heat``, ``magnum``)."""

@@ -10,14 +10,19 @@ pyroute2's own ``netns=`` support forks a helper and waits with ``select.poll``,
 eventlet (Nova's default concurrency mode) removes; this way works in both modes.
 """
 
+import contextlib
 import ctypes
+import fcntl
 import os
 import socket
+import struct
 
 from pyroute2 import IPRoute
 
 CLONE_NEWNET = 0x40000000
 NETLINK_ROUTE = 0
+SIOCETHTOOL = 0x8946
+ETHTOOL_STXCSUM = 0x17
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
@@ -36,14 +41,30 @@ def write_sysctl(netns_path, key, value):
     _inside(netns_path, write)
 
 
+def disable_tx_checksum(netns_path, ifname):
+    """``ethtool -K IFNAME tx off`` in that namespace (the ETHTOOL_STXCSUM ioctl)."""
+    sock = _inside(netns_path, lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
+    with sock:
+        value = ctypes.create_string_buffer(struct.pack("II", ETHTOOL_STXCSUM, 0))
+        request = struct.pack("16sP", ifname.encode(), ctypes.addressof(value))
+        fcntl.ioctl(sock.fileno(), SIOCETHTOOL, request.ljust(40, b"\0"))
+
+
 def _inside(netns_path, func):
+    with inside(netns_path):
+        return func()
+
+
+@contextlib.contextmanager
+def inside(netns_path):
+    """The calling thread in the namespace at ``netns_path``, back in its own after."""
     own = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
     try:
         target = os.open(netns_path, os.O_RDONLY)
         try:
             _setns(target)
             try:
-                return func()
+                yield
             finally:
                 _setns(own)
         finally:

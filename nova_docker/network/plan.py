@@ -14,9 +14,14 @@ from nova.network import model
 
 from nova_docker.network.errors import InvalidVIF, UnsupportedVIFType
 
-#: VIF types whose host side this driver can wire: ``bridge`` joins a Linux bridge,
-#: ``tap``/``ethernet`` leave a named device for the operator or a Neutron agent.
-SUPPORTED_TYPES = (model.VIF_TYPE_BRIDGE, "ethernet", model.VIF_TYPE_TAP)
+#: VIF types whose host side this driver can wire: ``ovs`` becomes a port of the OVS
+#: bridge Neutron names (ML2/OVN, ML2/OVS), ``tap``/``ethernet`` leave a named device
+#: for the operator or a Neutron agent. Not ``bridge``: Nova 34 refuses Linux bridge VIFs
+#: and Neutron 29 has no linuxbridge driver, so no deployment hands one over.
+SUPPORTED_TYPES = (model.VIF_TYPE_OVS, model.VIF_TYPE_TAP, "ethernet")
+#: OVS datapath types a port can be plugged into (``system``: the kernel module;
+#: ``netdev``: the userspace datapath).
+DATAPATH_TYPES = ("system", "netdev")
 
 _MAC = re.compile(r"^([0-9a-f]{2}:){5}[0-9a-f]{2}$")
 
@@ -30,6 +35,8 @@ class InterfacePlan:
     mac: str
     host_dev: str
     bridge: str | None = None
+    datapath_type: str | None = None
+    iface_id: str | None = None
     mtu: int | None = None
     addresses: tuple = ()
     gateways: tuple = ()
@@ -45,30 +52,40 @@ def interface_plan(vif):
         raise UnsupportedVIFType(
             f"VIF {vif_id}: vif_type {vif_type!r} is not supported by the Docker driver "
             f"(supported: {', '.join(SUPPORTED_TYPES)}); bind the port with a mechanism "
-            "driver that yields one of these, e.g. Neutron linuxbridge")
+            "driver that yields one of these (ML2/OVN and ML2/OVS give ovs)")
     mac = str(vif.get("address") or "").lower()
     if not _MAC.match(mac):
         raise InvalidVIF(f"VIF {vif_id}: address {vif.get('address')!r} is not a MAC "
                          "address (expected xx:xx:xx:xx:xx:xx)")
     network = vif.get("network") or {}
-    bridge = (vif.get("details") or {}).get(model.VIF_DETAILS_BRIDGE_NAME) or \
-        network.get("bridge")
-    if vif_type == model.VIF_TYPE_BRIDGE and not bridge:
-        raise InvalidVIF(f"VIF {vif_id}: vif_type 'bridge' needs network['bridge'] or "
-                         "details['bridge_name'] to name the Linux bridge")
     subnets = network.get("subnets") or []
     return InterfacePlan(
         vif_id=vif_id,
         vif_type=vif_type,
         mac=mac,
         host_dev=_host_dev(vif, vif_id),
-        bridge=bridge if vif_type == model.VIF_TYPE_BRIDGE else None,
+        **(_ovs_fields(vif, vif_id, network) if vif_type == model.VIF_TYPE_OVS else {}),
         mtu=_mtu(network, vif_id),
         addresses=tuple(_addresses(subnets, vif_id)),
         gateways=tuple(_gateways(subnets)),
         routes=tuple(_routes(subnets, vif_id)),
         dns=tuple(dict.fromkeys(_dns(subnets))),
     )
+
+
+def _ovs_fields(vif, vif_id, network):
+    """Bridge, datapath type and OVN/OVS interface id of an ``ovs`` VIF."""
+    details = vif.get("details") or {}
+    bridge = details.get(model.VIF_DETAILS_BRIDGE_NAME) or network.get("bridge")
+    if not bridge:
+        raise InvalidVIF(f"VIF {vif_id}: vif_type 'ovs' needs details['bridge_name'] (or "
+                         "network['bridge']) to name the OVS bridge, e.g. br-int")
+    datapath = details.get(model.VIF_DETAILS_OVS_DATAPATH_TYPE) or "system"
+    if datapath not in DATAPATH_TYPES:
+        raise InvalidVIF(f"VIF {vif_id}: datapath_type {datapath!r} is not supported "
+                         f"(supported: {', '.join(DATAPATH_TYPES)})")
+    return {"bridge": bridge, "datapath_type": datapath,
+            "iface_id": vif.get("ovs_interfaceid") or vif_id}
 
 
 def dns_servers(network_info):

@@ -171,11 +171,12 @@ class ContainerMixin:
         return self._client.wait(container, timeout=timeout, condition=condition)
 
     @translating
-    def logs(self, container, tail=None):
-        """Logs (stdout and stderr) as text; ``tail`` bounds the number of lines."""
+    def logs(self, container, tail=None, as_bytes=False):
+        """Logs (stdout and stderr) as text, or as the bytes the container wrote;
+        ``tail`` bounds the number of lines."""
         data = self._client.logs(container, stdout=True, stderr=True,
                                  tail="all" if tail is None else int(tail))
-        return data.decode("utf-8", "replace")
+        return data if as_bytes else data.decode("utf-8", "replace")
 
     @translating
     def stats(self, container):

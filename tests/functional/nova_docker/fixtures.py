@@ -117,8 +117,8 @@ class DockerAPITestBase(integrated_helpers.ProviderUsageBaseTestCase):
         # no token, so give Nova's Glance client a placeholder one.
         self.stub_out("nova.context.RequestContext.get_auth_plugin",
                       lambda context: noauth.NoAuth())
-        self.flags(**{"endpoint": self.docker_endpoint(), "spawn_check_seconds": 0.5,
-                      "stop_timeout": 1, **self.docker_flags}, group="docker")
+        self.flags(**{"endpoint": self.docker_endpoint(), "stop_timeout": 1,
+                      **self.docker_flags}, group="docker")
         # busybox httpd as PID 1 ignores SIGTERM: graceful stops run into the timeout.
         self.flags(shutdown_timeout=1)
         self.glance_client = glanceclient.Client("2", endpoint=testbed.glance_url(),

@@ -32,7 +32,6 @@ class DockerDriverConformanceTestCase(test_virt_drivers._VirtDriverTestCase, tes
     def setUp(self):
         self.driver_module = "nova.virt.docker.DockerDriver"
         super().setUp()
-        self.flags(spawn_check_seconds=0.3, group="docker")
         self.useFixture(testbed_fixtures.DockerImageInFakeGlance(self.image_service,
                                                                  SUITE_IMAGE))
         self.useFixture(testbed_fixtures.RemoveInstanceContainers(self._instance_uuids))

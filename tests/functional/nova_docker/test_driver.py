@@ -15,6 +15,7 @@ from nova.tests import fixtures as nova_fixtures
 from nova.tests.unit import utils as test_utils
 
 from nova import exception, objects, test
+from nova.virt import event as virtevent
 from nova.virt import fake
 from nova_docker import driver as docker_driver
 from nova_docker import network
@@ -36,7 +37,6 @@ class DockerDriverTestCase(test.TestCase):
     def setUp(self):
         super().setUp()
         self.flags(instances_path=self.useFixture(fixtures.TempDir()).path)
-        self.flags(spawn_check_seconds=0.3, group="docker")
         self.glance = self.useFixture(nova_fixtures.GlanceFixture(self))
         self.useFixture(tb.DockerImageInFakeGlance(self.glance, SERVER, "server"))
         self.useFixture(tb.DockerImageInFakeGlance(self.glance, BASE, "base"))
@@ -44,6 +44,9 @@ class DockerDriverTestCase(test.TestCase):
         self.ctxt = test_utils.get_test_admin_context()
         self.driver = docker_driver.DockerDriver(fake.FakeVirtAPI())
         self.driver.init_host("testhost")
+        self.addCleanup(self.driver.cleanup_host, "testhost")
+        self.events = []
+        self.driver.register_event_listener(self.events.append)
         self.engine = self.driver.engine
         self.useFixture(tb.RemoveInstanceContainers(
             lambda: [i.uuid for i in objects.InstanceList.get_all(self.ctxt)]))
@@ -143,7 +146,7 @@ class DockerDriverTestCase(test.TestCase):
                                "exec sleep 1000'"}})
         self.flags(console_log_lines=2, group="docker")
         instance = self._spawn(image=BASE)
-        self.assertEqual("line3\nline4\n",
+        self.assertEqual(b"line3\nline4\n",
                          self.driver.get_console_output(self.ctxt, instance))
 
     def test_image_loaded_only_when_absent_and_cached_by_glance_id(self):
@@ -196,6 +199,38 @@ class DockerDriverTestCase(test.TestCase):
         self.assertEqual(1, downloads.call_count)
         for instance in instances:
             self.assertEqual(power_state.RUNNING, self._state(instance))
+
+    def test_concurrent_deletes_with_and_without_vifs(self):
+        # Under eventlet (this process) every green thread shares one native thread:
+        # netlink sessions must not meet, and instances without VIFs open none.
+        vifs = {}
+        for number in range(1, 7):
+            instance = self._instance()
+            vifs[instance.uuid] = network_model.NetworkInfo(
+                [_tap_vif(number)] if number % 2 else [])
+            image_meta = objects.ImageMeta.from_dict(self.glance.show(self.ctxt, SERVER))
+            self.driver.spawn(self.ctxt, instance, image_meta, [], None, {},
+                              network_info=vifs[instance.uuid])
+            vifs[instance.uuid].instance = instance
+        failures = []
+
+        def destroy(network_info):
+            try:
+                self.driver.destroy(self.ctxt, network_info.instance, network_info)
+            except Exception as exc:
+                failures.append(exc)
+
+        threads = [threading.Thread(target=destroy, args=(nw,)) for nw in vifs.values()]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        self.assertEqual([], failures)
+        for network_info in vifs.values():
+            self.assertEqual([], self._containers_of(network_info.instance))
+            with network.IPRoute() as ipr:
+                for vif in network_info:
+                    self.assertEqual([], ipr.link_lookup(ifname=vif["devname"]))
 
     def test_cache_image_preloads_and_reports_existing(self):
         self.assertTrue(self.driver.capabilities["supports_image_type_raw"])
@@ -288,13 +323,13 @@ class DockerDriverTestCase(test.TestCase):
         self.driver.manage_image_cache(self.ctxt, [])
         self.assertEqual(power_state.RUNNING, self._state(kept))
 
-    def test_spawn_of_a_known_image_is_create_start_and_exit_watch(self):
+    def test_spawn_of_a_known_image_is_create_and_start(self):
         self._spawn()  # the driver now knows the image's engine id
         with count_calls(self.engine, "send") as send:
             self._spawn()
-        self.assertEqual(["POST", "POST", "POST"],
+        self.assertEqual(["POST", "POST"],
                          [call.args[0].method for call in send.call_args_list])
-        self.assertEqual(["create", "start", "wait"],
+        self.assertEqual(["create", "start"],
                          [call.args[0].path_url.split("?")[0].rsplit("/", 1)[-1]
                           for call in send.call_args_list])
 
@@ -339,16 +374,48 @@ class DockerDriverTestCase(test.TestCase):
                           image_meta, [], None, {}, network_info=network_model.NetworkInfo([]))
         self.assertEqual([], self._containers_of(instance))
 
-    def test_process_exiting_at_once_fails_spawn_with_its_output(self):
-        # The watch ends as soon as the engine reports the exit: a wide window costs this
-        # test nothing and keeps it right on a loaded machine.
-        self.flags(spawn_check_seconds=10, group="docker")
+    def _wait_for_event(self, instance, transition, timeout=5):
+        """The first lifecycle event ``transition`` of ``instance`` within ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for event in self.events:
+                if (event.get_instance_uuid(), event.get_transition()) == \
+                        (instance.uuid, transition):
+                    return event
+            time.sleep(0.05)
+        self.fail(f"no {transition} event of {instance.uuid} within {timeout} s: "
+                  f"{self.events}")
+
+    def test_process_exiting_at_once_is_a_stopped_event_with_its_output(self):
+        instance = self._spawn(image=ONESHOT)  # no watch: spawn returns once started
+        self._wait_for_event(instance, virtevent.EVENT_LIFECYCLE_STOPPED)
+        self.assertEqual(power_state.SHUTDOWN, self._state(instance))
+        console = self.driver.get_console_output(self.ctxt, instance)
+        self.assertIn(b"testbed-oneshot-failed", console)
+        self.assertIn(b"[container exited with code 3", console)
+        self.assertIn(f"The container of instance {instance.uuid} exited with code 3",
+                      self.stdlog.logger.output)
+        self.assertIn("testbed-oneshot-failed", self.stdlog.logger.output)
+
+    def test_command_that_cannot_start_fails_the_spawn_clearly(self):
+        self.glance.update(self.ctxt, BASE, {"properties": {
+            "os_command_line": "/no/such/program"}})
         instance = self._instance()
-        exc = self.assertRaises(exception.BuildAbortException, self._spawn,
-                                image=ONESHOT, instance=instance)
-        self.assertIn("testbed-oneshot-failed", str(exc))
-        self.assertIn("code 3", str(exc))
+        exc = self.assertRaises(exception.InstanceDeployFailure, self._spawn, image=BASE,
+                                instance=instance)
+        self.assertIn("/no/such/program", str(exc))
         self.assertEqual([], self._containers_of(instance))
+
+    def test_killed_from_outside_then_started_again_are_events(self):
+        instance = self._spawn()
+        self._wait_for_event(instance, virtevent.EVENT_LIFECYCLE_STARTED)
+        self.engine.kill(self._container(instance)["Id"])
+        self._wait_for_event(instance, virtevent.EVENT_LIFECYCLE_STOPPED)
+        self.assertIn("exited with code 137", self.stdlog.logger.output)
+        del self.events[:]
+        self.assertEqual(power_state.SHUTDOWN, self._state(instance))
+        self.driver.power_on(self.ctxt, instance, network_model.NetworkInfo([]))
+        self._wait_for_event(instance, virtevent.EVENT_LIFECYCLE_STARTED)
 
     def test_disk_quota_refused_clearly_where_storage_driver_cannot(self):
         instance = self._instance(extra_specs={"docker:disk_quota": "true"})
@@ -380,11 +447,9 @@ class DockerDriverTestCase(test.TestCase):
         self.assertIn("volume", str(exc))
         self.assertEqual([], self._containers_of(instance))
 
-    def test_exit_before_vifs_are_plugged_fails_the_build_with_its_output(self):
+    def test_exit_before_vifs_are_plugged_is_left_to_the_stopped_event(self):
         # The process exits before its VIF is plugged (the real plug runs once it has):
-        # the build fails with the exit code and output, not "container not running",
-        # whatever the exit watch says.
-        self.flags(spawn_check_seconds=0, group="docker")
+        # the spawn does not fail on "container not running"; the instance stops.
         real_plug = network.plug_vifs
 
         def plug_after_exit(engine, container_id, *args):
@@ -392,15 +457,12 @@ class DockerDriverTestCase(test.TestCase):
             return real_plug(engine, container_id, *args)
 
         instance = self._instance()
-        vif = _tap_vif()
         image_meta = objects.ImageMeta.from_dict(self.glance.show(self.ctxt, ONESHOT))
         with mock.patch.object(network, "plug_vifs", side_effect=plug_after_exit):
-            exc = self.assertRaises(exception.BuildAbortException, self.driver.spawn,
-                                    self.ctxt, instance, image_meta, [], None, {},
-                                    network_info=network_model.NetworkInfo([vif]))
-        self.assertIn("code 3", str(exc))
-        self.assertIn("testbed-oneshot-failed", str(exc))
-        self.assertEqual([], self._containers_of(instance))
+            self.driver.spawn(self.ctxt, instance, image_meta, [], None, {},
+                              network_info=network_model.NetworkInfo([_tap_vif()]))
+        self._wait_for_event(instance, virtevent.EVENT_LIFECYCLE_STOPPED)
+        self.assertIn(b"code 3", self.driver.get_console_output(self.ctxt, instance))
 
     def test_plug_vifs_at_service_start_skips_missing_and_stopped_containers(self):
         vifs = network_model.NetworkInfo([_tap_vif()])
@@ -460,12 +522,14 @@ class DockerDriverTestCase(test.TestCase):
         self.assertEqual([], self._containers_of(instance))
         self.assertRaises(exception.InstanceNotFound, self.driver.get_info, instance)
 
-    def test_state_mapping_of_crash(self):
+    def test_a_crash_is_shutdown_with_its_exit_code_in_the_console(self):
         self.glance.update(self.ctxt, BASE, {"properties": {
             "os_command_line": "sh -c 'sleep 0.5; exit 7'"}})
         instance = self._spawn(image=BASE)
         self.engine.wait(self._container(instance)["Id"], timeout=10)
-        self.assertEqual(power_state.CRASHED, self._state(instance))
+        self.assertEqual(power_state.SHUTDOWN, self._state(instance))
+        self.assertIn(b"[container exited with code 7",
+                      self.driver.get_console_output(self.ctxt, instance))
 
     def test_resume_state_on_host_boot_restarts_stopped_container(self):
         instance = self._spawn()
@@ -554,9 +618,9 @@ class DockerDriverTestCase(test.TestCase):
                           self._instance(), "x", lambda **kw: None)
 
 
-def _tap_vif():
+def _tap_vif(number=1):
     """A Neutron port of type tap: plugging it needs no bridge on this host."""
-    port = "aaaaaaaa-1111-4000-8000-000000000001"
-    return network_model.VIF(id=port, address="fa:16:3e:00:00:01", type="tap",
-                             devname=f"tap{port}"[:14],
+    port = f"aaaaaaaa-1111-4000-8000-{number:012d}"
+    return network_model.VIF(id=port, address=f"fa:16:3e:00:00:{number:02x}", type="tap",
+                             devname=f"tap{port[-11:]}",
                              network=network_model.Network(id="net", subnets=[]))

@@ -1,15 +1,15 @@
 """VIFs plugged into real containers' network namespaces on this host (needs root).
 
-Every test owns a fresh Linux bridge and private test subnets no route on this host
-already covers; traffic goes only to the containers it started. Everything created is
-removed, also on failure.
+Every test owns private test subnets no route on this host already covers; traffic goes
+only to the containers it started. VIFs here are ``tap`` VIFs, which the host wires by
+giving the tap device an address; ``ovs`` VIFs are test_ovs_vifs.py's. Everything created
+is removed, also on failure.
 """
 
 import http.client
 import ipaddress
 import random
 import socket
-import subprocess
 import uuid
 
 import pytest
@@ -18,37 +18,9 @@ from pyroute2 import IPRoute
 
 from nova_docker import network
 from nova_docker.network import errors
-from openstack_docker.endpoint import parse_endpoint
-from openstack_docker.engine import Engine
-from openstack_docker.spec import ContainerSpec
-from tests.common import testbed
 from tests.common.helpers import wait_for
 
 pytestmark = pytest.mark.functional
-
-
-@pytest.fixture(scope="module")
-def engine():
-    engine = Engine(parse_endpoint(testbed.docker_url()), owner="nova-nettest")
-    yield engine
-    engine.close()
-
-
-@pytest.fixture
-def start(engine):
-    """Start testbed containers with network_mode none; removed after the test."""
-    started = []
-
-    def _start(image="server", **fields):
-        if not fields.get("networks"):
-            fields.setdefault("network_mode", "none")
-        started.append(engine.run(ContainerSpec(image=testbed.image(image), **fields),
-                                  name=f"nettest-{uuid.uuid4().hex[:10]}"))
-        return started[-1]
-
-    yield _start
-    for container_id in started:
-        engine.remove_container(container_id, timeout=0)
 
 
 def _free_subnets(count):
@@ -64,18 +36,21 @@ def _free_subnets(count):
     return random.sample(free, count)
 
 
+#: Host devices the tests of this module created (all must be gone at the end).
+_CREATED = set()
+
+
 class Lab:
-    """One test's bridge and subnets, and VIFs on them."""
+    """One test's subnets, and VIFs on them."""
 
     def __init__(self):
-        self.bridge = f"brnt{uuid.uuid4().hex[:8]}"
         self.v4, self.v6 = [], []
         for x in _free_subnets(2):
             self.v4.append(ipaddress.ip_network(f"10.251.{x}.0/24"))
             self.v6.append(ipaddress.ip_network(f"fd00:251:{x:x}::/64"))
         self.host_devs = []
 
-    def vif(self, host, vif_type="bridge", subnet=0, mtu=1400):
+    def vif(self, host, vif_type="tap", subnet=0, mtu=1400):
         """A Nova VIF with fixed IPv4/IPv6 address ``host`` of test subnet ``subnet``."""
         v4, v6 = self.v4[subnet], self.v6[subnet]
         subnet4 = model.Subnet(
@@ -85,10 +60,10 @@ class Lab:
         subnet6 = model.Subnet(cidr=str(v6), gateway=model.IP(str(v6[1])),
                                dns=[model.IP(str(v6[53]))],
                                ips=[model.FixedIP(address=str(v6[host]))])
-        net = model.Network(id=f"net-{subnet}", bridge=self.bridge,
-                            subnets=[subnet4, subnet6], mtu=mtu)
+        net = model.Network(id=f"net-{subnet}", subnets=[subnet4, subnet6], mtu=mtu)
         port = str(uuid.uuid4())
         self.host_devs.append(f"tap{port}"[:14])
+        _CREATED.add(self.host_devs[-1])
         return model.VIF(id=port, address=f"fa:16:3e:{random.randrange(256):02x}:"
                          f"{subnet:02x}:{host:02x}", network=net, type=vif_type,
                          devname=f"tap{port}"[:14])
@@ -104,7 +79,7 @@ class Lab:
 
     def cleanup(self):
         with IPRoute() as ipr:
-            for name in [*self.host_devs, self.bridge]:
+            for name in self.host_devs:
                 for index in ipr.link_lookup(ifname=name):
                     ipr.link("del", index=index)
 
@@ -136,15 +111,13 @@ def run_in(engine, container_id, *cmd):
     return output
 
 
-def test_bridge_vif_ipv4_ipv6_mtu_routes_dns(engine, start, net):
+def test_vif_ipv4_ipv6_mtu_routes_dns(engine, start, net):
     container_id = start("server")
     vif = net.vif(11)
-    assert net.bridge not in host_links()
     network.plug_vifs(engine, container_id, None, model.NetworkInfo([vif]))
 
-    links = host_links()
-    bridge, host_end = links[net.bridge], links[vif["devname"]]
-    assert host_end.get("master") == bridge["index"]  # bridge created, host end joined
+    host_end = host_links()[vif["devname"]]
+    assert host_end.get("master") is None  # a tap VIF: left for the operator to wire
     assert host_end.get("mtu") == 1400 and host_end.get("state") == "up"
 
     addr = run_in(engine, container_id, "ip", "addr", "show", "eth0")
@@ -158,7 +131,8 @@ def test_bridge_vif_ipv4_ipv6_mtu_routes_dns(engine, start, net):
     assert run_in(engine, container_id, "cat", "/etc/resolv.conf").splitlines()[:2] == [
         f"nameserver {net.v4[0][53]}", f"nameserver {net.v6[0][53]}"]
 
-    net.give_host_addresses(net.bridge)
+    # The operator wires the tap device: here, by giving it the host's address.
+    net.give_host_addresses(vif["devname"])
     assert wait_for(lambda: _reachable(net.v4[0][11]), what="IPv4 HTTP") == "testbed-server-ok"
     assert wait_for(lambda: _reachable(net.v6[0][11]), what="IPv6 HTTP") == "testbed-server-ok"
 
@@ -188,21 +162,6 @@ def _reachable(address):
         return None
 
 
-def test_tap_vif_is_left_for_the_operator(engine, start, net):
-    container_id = start("server")
-    vif = net.vif(12, vif_type="tap")
-    network.plug_vifs(engine, container_id, None, [vif])
-    host_end = host_links()[vif["devname"]]
-    assert host_end.get("master") is None and host_end.get("state") == "up"
-    assert net.bridge not in host_links()
-    # The operator wires the tap device: here, by giving it the host's address.
-    net.give_host_addresses(vif["devname"])
-    assert wait_for(lambda: _reachable(net.v4[0][12]), what="HTTP over tap") == \
-        "testbed-server-ok"
-    network.unplug_vifs(engine, container_id, None, [vif])
-    assert vif["devname"] not in host_links()
-
-
 def test_attach_then_detach_second_interface(engine, start, net):
     container_id = start("server")
     first, second = net.vif(21), net.vif(22, subnet=1, mtu=1300)
@@ -218,7 +177,7 @@ def test_attach_then_detach_second_interface(engine, start, net):
     assert run_in(engine, container_id, "cat", "/etc/resolv.conf").splitlines()[:4] == [
         f"nameserver {net.v4[0][53]}", f"nameserver {net.v6[0][53]}",
         f"nameserver {net.v4[1][53]}", f"nameserver {net.v6[1][53]}"]
-    net.give_host_addresses(net.bridge, subnet=1)
+    net.give_host_addresses(second["devname"], subnet=1)
     assert wait_for(lambda: _reachable(net.v4[1][22]), what="HTTP on eth1")
 
     network.detach_interface(engine, container_id, None, second)
@@ -226,33 +185,6 @@ def test_attach_then_detach_second_interface(engine, start, net):
     links = run_in(engine, container_id, "ip", "link")
     assert "eth1" not in links and "eth0" in links
     assert second["devname"] not in host_links() and first["devname"] in host_links()
-
-
-@pytest.fixture
-def bridge_forwarding(net):
-    """Let the test bridge forward between its ports while the test runs.
-
-    dockerd sets the FORWARD policy to DROP and br_netfilter sends bridged frames through
-    it; in production Neutron's firewall driver owns these rules (see
-    doc/nova-networking.md). The rule goes into DOCKER-USER, which dockerd keeps first.
-    """
-    rule = ["DOCKER-USER", "-i", net.bridge, "-o", net.bridge, "-j", "ACCEPT"]
-    subprocess.run(["iptables", "-w", "-I", *rule], check=True)
-    yield
-    subprocess.run(["iptables", "-w", "-D", *rule], check=True)
-
-
-def test_two_containers_on_one_bridge_reach_each_other(engine, start, net,
-                                                       bridge_forwarding):
-    server, client = start("server"), start("sleeper")
-    server_vif, client_vif = net.vif(31), net.vif(32)
-    network.plug_vifs(engine, server, None, [server_vif])
-    network.plug_vifs(engine, client, None, [client_vif])
-    target = str(net.v4[0][31])
-    assert "1 packets received" in run_in(engine, client, "ping", "-c", "1", "-W", "3",
-                                          target)
-    assert run_in(engine, client, "wget", "-qO-", f"http://{target}:8080/") == \
-        "testbed-server-ok"
 
 
 def test_plug_again_after_restart(engine, start, net):
@@ -265,7 +197,7 @@ def test_plug_again_after_restart(engine, start, net):
     network.plug_vifs(engine, container_id, None, [vif])
     addr = run_in(engine, container_id, "ip", "addr", "show", "eth0")
     assert f"inet {net.v4[0][41]}/24" in addr
-    assert host_links()[vif["devname"]].get("master") == host_links()[net.bridge]["index"]
+    assert host_links()[vif["devname"]].get("state") == "up"
 
 
 def test_stopped_container_is_refused(engine, start, net):
@@ -298,5 +230,5 @@ def test_docker_network_mode(engine, start):
 
 
 def test_no_orphan_devices():
-    """Runs last in this module: no bridge or veth of these tests is left on the host."""
-    assert not [name for name in host_links() if name.startswith("brnt")]
+    """Runs last in this module: no veth of these tests is left on the host."""
+    assert _CREATED and not _CREATED & set(host_links())

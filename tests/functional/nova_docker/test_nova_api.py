@@ -148,15 +148,6 @@ class DockerNovaAPITestCase(tb.DockerAPITestBase):
                                 flavor_id=self.flavor, networks="none")
         self.assertIn("400", str(exc))
 
-    def test_process_exiting_at_once_errors_with_its_output(self):
-        self.flags(spawn_check_seconds=10, group="docker")  # ends at the exit
-        oneshot = self._upload("oneshot", tb.saved_image("oneshot"))
-        server = self._boot(image=oneshot, expected_state="ERROR")
-        self.assertIn("testbed-oneshot-failed",
-                      self.admin_api.get_server(server["id"])["fault"]["message"])
-        self.assertEqual([], self._containers(server))
-        self._delete_server(server)
-
     def test_engine_down_during_spawn_then_back(self):
         driver = self.compute.manager.driver
         real = driver.engine

@@ -14,8 +14,8 @@ from openstack_docker.spec import ContainerSpec
 PORT = "6e4cabca-a5d1-4c2e-9b0f-0123456789ab"
 
 
-def make_vif(vif_type="bridge", port=PORT, mac="FA:16:3E:00:00:01", mtu=1450,
-             bridge="brq-test", devname=None, **subnet_fields):
+def make_vif(vif_type="ovs", port=PORT, mac="FA:16:3E:00:00:01", mtu=1450,
+             bridge="br-int", devname=None, datapath="netdev", **subnet_fields):
     subnet4 = model.Subnet(
         cidr="10.251.0.0/24", gateway=model.IP("10.251.0.1"),
         dns=[model.IP("10.251.0.53")], ips=[model.FixedIP(address="10.251.0.11")],
@@ -25,12 +25,16 @@ def make_vif(vif_type="bridge", port=PORT, mac="FA:16:3E:00:00:01", mtu=1450,
                            dns=[model.IP("10.251.0.53"), model.IP("fd00:251::53")],
                            ips=[model.FixedIP(address="fd00:251::11")])
     net = model.Network(id="net-1", bridge=bridge, subnets=[subnet4, subnet6], mtu=mtu)
-    return model.VIF(id=port, address=mac, network=net, type=vif_type, devname=devname)
+    details = {"bridge_name": bridge, "datapath_type": datapath, "ovs_create_tap": True} \
+        if vif_type == "ovs" and bridge else {}
+    return model.VIF(id=port, address=mac, network=net, type=vif_type, devname=devname,
+                     details=details, ovs_interfaceid=port)
 
 
-def test_bridge_vif_plan():
+def test_ovs_vif_plan_as_ml2_ovn_binds_it():
     plan = interface_plan(make_vif())
-    assert plan.vif_type == "bridge" and plan.bridge == "brq-test"
+    assert plan.vif_type == "ovs" and plan.bridge == "br-int"
+    assert plan.datapath_type == "netdev" and plan.iface_id == PORT
     assert plan.mac == "fa:16:3e:00:00:01"
     assert plan.host_dev == "tap6e4cabca-a5"
     assert plan.mtu == 1450
@@ -48,25 +52,31 @@ def test_tap_vif_uses_devname_and_no_bridge():
     assert plan.host_dev == "tapcustom01" and plan.bridge is None
 
 
-def test_bridge_name_from_details_wins():
+def test_ovs_bridge_name_from_details_wins_and_datapath_defaults_to_system():
     vif = make_vif()
-    vif["details"] = {model.VIF_DETAILS_BRIDGE_NAME: "brq-details"}
-    assert interface_plan(vif).bridge == "brq-details"
+    vif["details"] = {model.VIF_DETAILS_BRIDGE_NAME: "br-details"}
+    plan = interface_plan(vif)
+    assert plan.bridge == "br-details" and plan.datapath_type == "system"
 
 
-@pytest.mark.parametrize("vif_type", ["ovs", "vhostuser", None, "binding_failed"])
+def test_ovs_unknown_datapath_is_refused():
+    with pytest.raises(errors.InvalidVIF, match="datapath_type 'dpdk'"):
+        interface_plan(make_vif(datapath="dpdk"))
+
+
+@pytest.mark.parametrize("vif_type", ["bridge", "vhostuser", None, "binding_failed"])
 def test_unknown_vif_type_names_the_type(vif_type):
     with pytest.raises(errors.UnsupportedVIFType) as caught:
         interface_plan(make_vif(vif_type))
     message = str(caught.value)
     assert repr(vif_type) in message and PORT in message
-    assert "bridge, ethernet, tap" in message
+    assert "ovs, tap, ethernet" in message
 
 
 def test_unknown_vif_type_is_a_nova_plug_exception():
     from nova import exception
     with pytest.raises(exception.VirtualInterfacePlugException):
-        interface_plan(make_vif("ovs"))
+        interface_plan(make_vif("bridge"))
 
 
 @pytest.mark.parametrize(("fields", "needle"), [
@@ -137,7 +147,7 @@ def test_vif_mode_args(docker_network):
 
 def test_vif_mode_rejects_unsupported_vif_before_create():
     with pytest.raises(errors.UnsupportedVIFType):
-        network.container_network_args(INSTANCE, model.NetworkInfo([make_vif("ovs")]))
+        network.container_network_args(INSTANCE, model.NetworkInfo([make_vif("bridge")]))
 
 
 def test_docker_network_mode_args(docker_network):

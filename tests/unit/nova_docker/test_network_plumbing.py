@@ -9,7 +9,7 @@ from pyroute2.netlink.exceptions import NetlinkError
 
 from nova import exception
 from nova_docker import network
-from nova_docker.network import container, errors, nsenter, resolv
+from nova_docker.network import container, errors, nsenter, ovs, resolv
 from openstack_docker import errors as layer_errors
 from tests.unit.nova_docker.test_network_plan import make_vif
 
@@ -36,6 +36,7 @@ class FakeIPRoute:
     devices = {}
     fail_on = None
     opened = 0
+    ovs_ports = []
 
     def __init__(self, netns=None, flags=None):
         type(self).opened += 1
@@ -74,14 +75,20 @@ def fake_netlink(monkeypatch):
     monkeypatch.setattr(FakeIPRoute, "fail_on", None)
     monkeypatch.setattr(FakeIPRoute, "opened", 0)
     monkeypatch.setattr(network, "IPRoute", FakeIPRoute)
+    monkeypatch.setattr(FakeIPRoute, "ovs_ports", [])
+    monkeypatch.setattr(ovs, "add_port",
+                        lambda plan, *args, **kwargs: FakeIPRoute.ovs_ports.append(
+                            plan.host_dev))
+    monkeypatch.setattr(ovs, "delete_port", lambda name, *args: FakeIPRoute.ovs_ports.remove(
+        name) if name in FakeIPRoute.ovs_ports else None)
     monkeypatch.setattr(nsenter, "iproute", lambda path: FakeIPRoute(netns=path))
     return FakeIPRoute
 
 
 def test_unknown_vif_type_fails_before_engine_or_netlink(fake_netlink):
     engine = FakeEngine(running())
-    with pytest.raises(errors.UnsupportedVIFType, match="'ovs'"):
-        network.plug_vifs(engine, "c1", None, [make_vif(), make_vif("ovs", port="p2")])
+    with pytest.raises(errors.UnsupportedVIFType, match="'bridge'"):
+        network.plug_vifs(engine, "c1", None, [make_vif(), make_vif("bridge", port="p2")])
     with pytest.raises(errors.UnsupportedVIFType, match="'macvtap'"):
         network.attach_interface(engine, "c1", None, make_vif("macvtap"))
     assert engine.calls == 0 and fake_netlink.opened == 0
@@ -169,8 +176,9 @@ def test_unplug_missing_devices_is_fine(fake_netlink):
 
 def test_unplug_removes_host_device(fake_netlink):
     fake_netlink.devices[None] = {"tap6e4cabca-a5": 5}
-    network.unplug_vifs(None, "c1", None, [make_vif("ovs")])  # any type unplugs
+    network.unplug_vifs(None, "c1", None, [make_vif("bridge")])  # any type unplugs
     assert fake_netlink.devices[None] == {}
+    assert fake_netlink.ovs_ports == []  # only ovs VIFs are OVS ports
 
 
 def test_unplug_vanishing_device_is_fine(fake_netlink):
