@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import configparser
 import contextlib
+import hashlib
 import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -28,7 +30,6 @@ AioError = testbed.TestbedError
 run = testbed.run
 http_ok = testbed.http_ok
 log_tail = testbed.log_tail
-stop_pid = testbed.stop_pid
 pid_alive = testbed.pid_alive
 
 STATE = Path(os.environ.get("AIO_STATE", "/var/lib/openstack-docker-aio"))
@@ -188,6 +189,8 @@ class Daemon:
     own_pidfile: bool = False
     # Stopped by a command instead of SIGTERM (rabbitmq: its own node only).
     stop_argv: list[str] | None = None
+    # Its configuration files: a change restarts it at the next `up`.
+    configs: list[Path] = field(default_factory=list)
 
     @property
     def log(self) -> Path:
@@ -212,7 +215,20 @@ class Daemon:
             return None
         # gunicorn's pidfile names its master; our stamp names the process we spawned, which
         # gunicorn's master is (no daemonizing): both must agree on the start time.
-        return pid if stamp and stamp[0] == str(pid) and stamp[1] == start_time(pid) else None
+        return pid if stamp[:2] == [str(pid), start_time(pid)] else None
+
+    def config_digest(self) -> str:
+        digest = hashlib.sha256(" ".join(self.argv).encode())
+        for path in self.configs:
+            digest.update(path.read_bytes() if path.exists() else b"")
+        return digest.hexdigest()[:16]
+
+    def config_changed(self) -> bool:
+        """Whether its command line or configuration changed since it started."""
+        try:
+            return self.stampfile.read_text().split()[2] != self.config_digest()
+        except (OSError, IndexError):
+            return True
 
     def start(self) -> subprocess.Popen:
         for directory in (LOGS, RUN):
@@ -224,25 +240,48 @@ class Daemon:
         proc = testbed.spawn(self.argv, self.log, env=os.environ | self.env)
         if not self.own_pidfile:
             self.pidfile.write_text(f"{proc.pid}\n")
-        self.stampfile.write_text(f"{proc.pid} {start_time(proc.pid)}\n")
+        self.stampfile.write_text(f"{proc.pid} {start_time(proc.pid)} {self.config_digest()}\n")
         return proc
 
     def stop(self) -> bool:
+        """Stop it and everything it started (gunicorn workers, rabbitmq's erlang): the
+        daemon leads a session of its own (spawn), so its process group is all ours."""
         pid = self.pid()
         if pid is None:
             return False
         if self.stop_argv:
             subprocess.run(self.stop_argv, capture_output=True, env=os.environ | self.env,
                            timeout=60)
-        stop_pid(pid)
+        stop_group(pid)
         self.pidfile.unlink(missing_ok=True)
         self.stampfile.unlink(missing_ok=True)
         return True
 
 
+def stop_group(pid: int, timeout: float = 20) -> None:
+    """SIGTERM to the process group led by pid, SIGKILL to what is left after timeout."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while group_alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+def group_alive(pgid: int) -> bool:
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if fields[0] != "Z" and fields[2] == str(pgid):
+                return True
+    return False
+
+
 def gunicorn(name: str, app: str, port: int, argv: list[str] | None = None,
              env: dict[str, str] | None = None, workers: int = 1,
-             python: Path = BIN / "python", timeout: float = 120) -> Daemon:
+             python: Path = BIN / "python", timeout: float = 120,
+             configs: list[Path] | None = None) -> Daemon:
     """An OpenStack WSGI app under gunicorn, on HOST:port.
 
     The apps parse sys.argv when they load: post_fork gives them `argv` (program name and
@@ -255,7 +294,7 @@ def gunicorn(name: str, app: str, port: int, argv: list[str] | None = None,
     conf.write_text(
         "# written by tools/allinone up\n"
         f"bind = {f'{HOST}:{port}'!r}\nworkers = {workers}\ntimeout = 300\n"
-        "control_socket_disable = True\ncapture_output = True\n"
+        "graceful_timeout = 5\ncontrol_socket_disable = True\ncapture_output = True\n"
         f"errorlog = {str(log)!r}\naccesslog = {str(log)!r}\n"
         f"pidfile = {str(RUN / f'{name}.pid')!r}\n\n\n"
         "def post_fork(server, worker):\n"
@@ -264,7 +303,7 @@ def gunicorn(name: str, app: str, port: int, argv: list[str] | None = None,
     return Daemon(name, [str(python), "-m", "gunicorn", "--config", str(conf), app],
                   answers=lambda: http_answers(f"http://{HOST}:{port}/"),
                   where=f"http://{HOST}:{port}", env=env or {}, own_pidfile=True,
-                  timeout=timeout)
+                  timeout=timeout, configs=[conf, *(configs or [])])
 
 
 def wait_all(started: list[tuple[Daemon, subprocess.Popen | None]]) -> None:

@@ -54,13 +54,13 @@ def all_daemons() -> list[base.Daemon]:
 
 def start(phase: list[base.Daemon]) -> None:
     """Start what does not run yet, then wait until the whole phase answers."""
-    started = []
-    for daemon in phase:
-        pid = daemon.pid()
-        if pid is None:
-            started.append((daemon, daemon.start()))
-        else:
-            started.append((daemon, None))
+    changed = [d for d in phase if d.pid() is not None and d.config_changed()]
+    if changed:
+        print(f"  configuration changed, restarting {', '.join(d.name for d in changed)}",
+              flush=True)
+        with ThreadPoolExecutor(len(changed)) as pool:
+            list(pool.map(base.Daemon.stop, changed))
+    started = [(daemon, daemon.start() if daemon.pid() is None else None) for daemon in phase]
     began = time.monotonic()
     base.wait_all(started)
     names = ", ".join(d.name for d, proc in started if proc is not None)
@@ -113,9 +113,11 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def cmd_down(args: argparse.Namespace) -> int:
-    for daemon in reversed(all_daemons()):
-        if daemon.stop():
-            print(f"{daemon.name}: stopped")
+    for phase in reversed(phases()):
+        with ThreadPoolExecutor(len(phase)) as pool:
+            for daemon, stopped in zip(phase, pool.map(base.Daemon.stop, phase), strict=True):
+                if stopped:
+                    print(f"{daemon.name}: stopped", flush=True)
     if args.purge:
         for entry in base.STATE.iterdir():
             if entry.name in ("venv", "secrets.json"):

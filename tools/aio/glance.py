@@ -40,4 +40,4 @@ def prepare() -> None:
 def daemons() -> list[base.Daemon]:
     return [base.gunicorn("glance", "glance.wsgi.api:application", PORT, workers=2,
                           argv=["glance-api"], python=base.TESTBED_VENV / "bin" / "python",
-                          env={"OS_GLANCE_CONFIG_DIR": str(ETC)})]
+                          env={"OS_GLANCE_CONFIG_DIR": str(ETC)}, configs=[CONF])]

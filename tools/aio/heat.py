@@ -54,7 +54,7 @@ def prepare() -> None:
 
 def api_daemons() -> list[base.Daemon]:
     return [base.gunicorn("heat-api", "heat.wsgi.api:application", PORT,
-                          argv=["heat-api", "--config-file", str(CONF)])]
+                          argv=["heat-api", "--config-file", str(CONF)], configs=[CONF])]
 
 
 def engines_registered(since: float) -> bool:
@@ -68,7 +68,7 @@ def engines_registered(since: float) -> bool:
 def engine_daemons() -> list[base.Daemon]:
     engines = [base.Daemon(f"heat-engine-{index}",
                            [str(base.BIN / "heat-engine"), "--config-file", str(CONF)],
-                           answers=lambda: False, where="rabbitmq")
+                           answers=lambda: False, where="rabbitmq", configs=[CONF])
                for index in range(1, ENGINES + 1)]
 
     def registered() -> bool:

@@ -42,4 +42,5 @@ def prepare() -> None:
 def daemons() -> list[base.Daemon]:
     return [base.gunicorn("keystone", "keystone.wsgi.api:application", PORT, workers=2,
                           env={"OS_KEYSTONE_CONFIG_DIR": str(ETC),
-                               "OS_KEYSTONE_CONFIG_FILES": "keystone.conf"})]
+                               "OS_KEYSTONE_CONFIG_FILES": "keystone.conf"},
+                          configs=[CONF])]

@@ -54,4 +54,7 @@ def daemons() -> list[base.Daemon]:
         "neutron", "neutron.wsgi.api:application", PORT, timeout=180,
         argv=["neutron-server", "--config-file", str(CONF), "--config-file", str(ML2)],
         env={"OS_NEUTRON_CONFIG_DIR": str(ETC),
-             "OS_NEUTRON_CONFIG_FILES": "neutron.conf;ml2_conf.ini", **ovn.ENV})]
+             "OS_NEUTRON_CONFIG_FILES": "neutron.conf;ml2_conf.ini",
+             # OVN's hash ring waits for this many API workers (gunicorn runs one).
+             "ASGI_WORKERS": "1", **ovn.ENV},
+        configs=[CONF, ML2])]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 import time
 
-from . import base
+from . import base, ovn
 
 ETC = base.ETC / "nova"
 CONF = ETC / "nova.conf"
@@ -41,12 +41,17 @@ def write_config() -> None:
         "placement": base.keystone_auth("nova", base.secret("nova")),
         "neutron": base.keystone_auth("nova", base.secret("nova")),
         "glance": {"region_name": base.REGION},
+        # Neutron lets only a service (role service) delete a server's port.
+        "service_user": {"send_service_user_token": True,
+                         **base.keystone_auth("nova", base.secret("nova"))},
         "oslo_concurrency": {"lock_path": state / "locks"},
         "scheduler": {"discover_hosts_in_cells_interval": 30},
         "conductor": {"workers": 1},
         "vnc": {"enabled": False},
-        "docker": {"endpoint": base.DOCKER_URL, "docker_network": DOCKER_NETWORK},
-        "os_vif_ovs": {"ovsdb_connection": "tcp:127.0.0.1:6640"},
+        "docker": {"endpoint": base.DOCKER_URL, "docker_network": DOCKER_NETWORK,
+                   "ovsdb_connection": f"unix:{ovn.OVS_SOCK}"},
+        # ovs VIFs (ML2/OVN ports) go into our Open vSwitch.
+        "os_vif_ovs": {"ovsdb_connection": f"unix:{ovn.OVS_SOCK}"},
     })
     shutil.copy(base.VENV / "etc" / "nova" / "api-paste.ini", ETC / "api-paste.ini")
 
@@ -94,13 +99,15 @@ def prepare() -> None:
 
 def api_daemons() -> list[base.Daemon]:
     return [base.gunicorn("nova-api", "nova.wsgi.osapi_compute:application", PORT,
-                          argv=["nova-api"], env={"OS_NOVA_CONFIG_DIR": str(ETC)})]
+                          argv=["nova-api"], env={"OS_NOVA_CONFIG_DIR": str(ETC)},
+                          configs=[CONF])]
 
 
 def worker_daemons(ovs_env: dict[str, str]) -> list[base.Daemon]:
     def service(name: str, env: dict[str, str] | None = None) -> base.Daemon:
         return base.Daemon(name, [str(base.BIN / name), "--config-file", str(CONF)],
-                           answers=lambda: service_up(name), where="rabbitmq", env=env or {})
+                           answers=lambda: service_up(name), where="rabbitmq", env=env or {},
+                           configs=[CONF])
     return [service("nova-conductor"), service("nova-scheduler"),
             service("nova-compute", ovs_env)]
 

@@ -23,4 +23,4 @@ def prepare() -> None:
 
 def daemons() -> list[base.Daemon]:
     return [base.gunicorn("placement", "placement.wsgi.api:application", PORT,
-                          env={"OS_PLACEMENT_CONFIG_DIR": str(ETC)})]
+                          env={"OS_PLACEMENT_CONFIG_DIR": str(ETC)}, configs=[CONF])]
