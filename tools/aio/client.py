@@ -15,6 +15,18 @@ CLOUDS = STATE / "clouds.yaml"
 DEMO, ADMIN = "allinone", "allinone-admin"
 
 
+def forget_plugin_clients() -> None:
+    """Plugin clients (heat, magnum...) are cached by osc_lib's ClientCache descriptors on
+    the ClientManager CLASS, i.e. for the life of the process: the next command, maybe for
+    another cloud, would reuse the first one's client, token and project."""
+    from osc_lib import clientmanager
+
+    for cls in clientmanager.ClientManager.__mro__:
+        for value in vars(cls).values():
+            if isinstance(value, clientmanager.ClientCache):
+                value._handle = None
+
+
 class CommandFailed(RuntimeError):
     """An `openstack` command exited non-zero; the message holds its error output."""
 
@@ -27,7 +39,10 @@ def openstack(*args: str, cloud: str = DEMO, parse: bool = True):
     argv = ["--os-cloud", cloud, *args, *(["-f", "json"] if parse else [])]
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = shell.OpenStackShell().run(argv)
+        try:
+            code = shell.OpenStackShell().run(argv)
+        finally:
+            forget_plugin_clients()
     if code:
         raise CommandFailed(f"openstack {' '.join(args)} failed ({code}): "
                             f"{err.getvalue()[-3000:]}")
