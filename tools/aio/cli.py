@@ -14,6 +14,7 @@ from . import (
     glance,
     heat,
     keystone,
+    magnum,
     mariadb,
     neutron,
     nova,
@@ -34,6 +35,7 @@ def catalog() -> list[tuple[str, str, str]]:
         ("nova", "compute", f"{url}:{nova.PORT}/v2.1"),
         ("neutron", "network", f"{url}:{neutron.PORT}"),
         ("heat", "orchestration", f"{url}:{heat.PORT}/v1/%(project_id)s"),
+        *magnum.catalog(),
     ]
 
 
@@ -44,7 +46,7 @@ def phases() -> list[list[base.Daemon]]:
         ovn.switch_daemons(),
         keystone.daemons() + glance.daemons() + placement.daemons() + nova.api_daemons()
         + neutron.daemons() + heat.api_daemons(),
-        nova.worker_daemons(ovn.ENV) + heat.engine_daemons(),
+        nova.worker_daemons(ovn.ENV) + heat.engine_daemons() + magnum.daemons(),
     ]
 
 
@@ -96,11 +98,11 @@ def cmd_up(args: argparse.Namespace) -> int:
         ovn.configure_vswitch(), start(switch), parallel(mariadb.prepare, rabbitmq.prepare)))
     step("configuration, database schemas", lambda: parallel(
         keystone.prepare, glance.prepare, placement.prepare, nova.prepare, neutron.prepare,
-        heat.prepare))
+        heat.prepare, magnum.prepare))
     step("APIs: Keystone, Glance, Placement, Nova, Neutron, Heat", lambda: start(apis))
-    step("Keystone catalog and users", lambda: base.once(
-        "keystone-catalog", lambda: seed.register(catalog())))
-    step("Nova conductor, scheduler, compute (Docker); two Heat engines",
+    step("Keystone users and catalog", lambda: (
+        base.once("keystone-users", seed.users), seed.register(catalog())))
+    step("Nova conductor, scheduler, compute (Docker); two Heat engines; magnum_lite",
          lambda: start(workers))
     step("cells, flavors, images, clouds.yaml", lambda: (
         base.once("nova-discover-hosts", nova.discover_hosts),

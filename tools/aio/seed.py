@@ -48,8 +48,9 @@ def connect(cloud: str = ADMIN_CLOUD):
                              **clouds()["clouds"][cloud])
 
 
-def register(catalog: list[tuple[str, str, str]]) -> None:
-    """Service users (admin and service roles in project service) and the catalog."""
+def users() -> None:
+    """Service users (admin and service roles in project service), the demo project and
+    its user (member)."""
     conn = connect()
     identity = conn.identity
     service_project = conn.get_project("service") or identity.create_project(
@@ -68,6 +69,11 @@ def register(catalog: list[tuple[str, str, str]]) -> None:
         default_project_id=demo.id)
     for role in ("member", "reader"):
         conn.grant_role(roles[role].id, user=demo_user.id, project=demo.id)
+
+
+def register(catalog: list[tuple[str, str, str]]) -> None:
+    """Every API in the catalog (idempotent: new ones are added at the next `up`)."""
+    conn = connect()
     for name, kind, url in catalog:
         add_endpoint(conn, name, kind, url)
 
