@@ -145,6 +145,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0 if healthy else 1
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    from . import demo
+    return demo.main()
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="tools/allinone",
                                      description=sys.modules["aio"].__doc__.splitlines()[0])
@@ -157,6 +162,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     down.set_defaults(func=cmd_down)
     commands.add_parser("status", help="every service: port, pid, log, health").set_defaults(
         func=cmd_status)
+    commands.add_parser("demo", help="a server, a Heat stack and magnum_lite with the real "
+                        "clients").set_defaults(func=cmd_demo)
     return parser.parse_args(argv)
 
 
