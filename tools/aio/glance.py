@@ -38,6 +38,6 @@ def prepare() -> None:
 
 
 def daemons() -> list[base.Daemon]:
-    return [base.gunicorn("glance", "glance.wsgi.api:application", PORT, workers=2,
+    return [base.gunicorn("glance", "glance.wsgi.api:application", PORT,
                           argv=["glance-api"], python=base.TESTBED_VENV / "bin" / "python",
                           env={"OS_GLANCE_CONFIG_DIR": str(ETC)}, configs=[CONF])]

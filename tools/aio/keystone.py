@@ -40,7 +40,7 @@ def prepare() -> None:
 
 
 def daemons() -> list[base.Daemon]:
-    return [base.gunicorn("keystone", "keystone.wsgi.api:application", PORT, workers=2,
+    return [base.gunicorn("keystone", "keystone.wsgi.api:application", PORT,
                           env={"OS_KEYSTONE_CONFIG_DIR": str(ETC),
                                "OS_KEYSTONE_CONFIG_FILES": "keystone.conf"},
                           configs=[CONF])]

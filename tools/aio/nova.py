@@ -45,7 +45,8 @@ def write_config() -> None:
         "service_user": {"send_service_user_token": True,
                          **base.keystone_auth("nova", base.secret("nova"))},
         "oslo_concurrency": {"lock_path": state / "locks"},
-        "scheduler": {"discover_hosts_in_cells_interval": 30},
+        # One worker each (the default is one per CPU): memory matters more here.
+        "scheduler": {"discover_hosts_in_cells_interval": 30, "workers": 1},
         "conductor": {"workers": 1},
         "vnc": {"enabled": False},
         "docker": {"endpoint": base.DOCKER_URL, "docker_network": DOCKER_NETWORK,
