@@ -2,12 +2,14 @@
 
 import pathlib
 import sys
-import time
 
+from tests.common.helpers import wait_for
+
+# tools/aio/client.py: the openstack CLI in this process (tools/ is not a package).
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "tools"))
 from aio.client import ADMIN, CLOUDS, DEMO, STATE, openstack
 
-__all__ = ["ADMIN", "DEMO", "openstack"]
+__all__ = ["ADMIN", "DEMO", "openstack", "wait_for"]
 BIN = STATE / "venv" / "bin"
 
 
@@ -20,18 +22,6 @@ def check_up():
         raise AllInOneMissing(f"{CLOUDS} not found: run `tools/allinone up` first")
 
 
-def wait_for(check, what, timeout=180, interval=1):
-    """Poll check() until it returns something true; return it."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not happen within {timeout} s")
-        time.sleep(interval)
-
-
 def server_status(server, status, timeout=180):
     return wait_for(lambda: openstack("server", "show", server)["status"] == status,
-                    f"server {server} {status}", timeout)
+                    timeout=timeout, interval=1, what=f"server {server} {status}")

@@ -70,7 +70,7 @@ def test_stack_updated_to_another_port(stack):
     assert openstack("stack", "show", stack["id"])["stack_status"] == "UPDATE_COMPLETE"
     url = output(stack["id"], "server_url")
     assert f":{port}/" in url
-    wait_for(lambda: "testbed-server-ok" in answers(url), f"{url} answering", timeout=30)
+    wait_for(lambda: "testbed-server-ok" in answers(url), timeout=30, what=f"{url} answering")
 
 
 def test_stack_deleted_with_its_containers(stack, engine):

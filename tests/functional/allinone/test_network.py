@@ -66,6 +66,6 @@ def test_security_group_rule_blocks_then_allows_a_port(servers, closed_group, en
                      "--dst-port", "8080", closed_group["id"])
     try:
         wait_for(lambda: "testbed-server-ok" in fetch(engine, client, closed["ip"]),
-                 "port 8080 allowed by the new rule", timeout=60, interval=2)
+                 timeout=60, interval=2, what="port 8080 allowed by the new rule")
     finally:
         openstack("security", "group", "rule", "delete", rule["id"], parse=False)

@@ -41,7 +41,7 @@ def test_reboot(server, engine):
     openstack("server", "reboot", "--wait", server["id"], parse=False)
     server_status(server["id"], "ACTIVE")
     wait_for(lambda: container(engine, server["id"]).attrs["State"]["StartedAt"] != before,
-             "container restarted", timeout=60)
+             timeout=60, what="container restarted")
 
 
 def test_snapshot_and_boot_from_it(server, engine):
