@@ -44,6 +44,13 @@ def test_reboot(server, engine):
              timeout=60, what="container restarted")
 
 
+def test_container_killed_from_outside_makes_the_server_shutoff(server, engine):
+    container(engine, server["id"]).kill()
+    server_status(server["id"], "SHUTOFF", timeout=90)
+    openstack("server", "start", server["id"], parse=False)
+    server_status(server["id"], "ACTIVE")
+
+
 def test_snapshot_and_boot_from_it(server, engine):
     name = f"aio-snap-{uuid.uuid4().hex[:8]}"
     image = openstack("server", "image", "create", "--wait", "--name", name, server["id"])
