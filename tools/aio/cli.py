@@ -121,6 +121,7 @@ def cmd_down(args: argparse.Namespace) -> int:
                 if stopped:
                     print(f"{daemon.name}: stopped", flush=True)
     if args.purge:
+        nova.remove_containers()
         for entry in base.STATE.iterdir():
             if entry.name in ("venv", "secrets.json"):
                 continue

@@ -14,6 +14,9 @@ CONF = ETC / "nova.conf"
 PORT = 8774
 # The Docker network an instance without NIC (--nic none) joins on the testbed's engine.
 DOCKER_NETWORK = "openstack-aio"
+# The compute host's name, also the driver's host label on its containers: the engine is
+# shared (the testbed's), the machine's hostname is not ours alone.
+COMPUTE_HOST = "allinone"
 
 
 def write_config() -> None:
@@ -23,6 +26,7 @@ def write_config() -> None:
         "DEFAULT": {
             "transport_url": base.transport_url(),
             "compute_driver": "docker.DockerDriver",
+            "host": COMPUTE_HOST,
             "my_ip": base.HOST,
             "state_path": state,
             "instances_path": state / "instances",
@@ -75,6 +79,16 @@ def ensure_docker_network() -> None:
         if not client.networks.list(names=[DOCKER_NETWORK]):
             client.networks.create(DOCKER_NETWORK, driver="bridge",
                                    labels={"org.openstack-docker.allinone": "1"})
+
+
+def remove_containers() -> None:
+    """The containers of our compute host's servers (for `down --purge`: their database
+    goes, and nova-compute refuses to start next to instances it does not know)."""
+    with base.testbed.docker_client(base.DOCKER_URL) as client:
+        for container in client.containers.list(all=True, filters={"label": [
+                "org.openstack.docker.owner=nova",
+                f"org.openstack.nova.host={COMPUTE_HOST}"]}):
+            container.remove(force=True, v=True)
 
 
 def discover_hosts() -> None:
