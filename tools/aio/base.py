@@ -45,6 +45,10 @@ KEYSTONE_URL = f"http://{HOST}:5000/v3"
 DOCKER_URL = testbed.DOCKER_URL
 TESTBED_VENV = testbed.STATE / "venv"
 REGION = "RegionOne"
+# The compute host's name: Nova's host, the driver's host label on its containers (the
+# engine is shared: the machine's hostname is not ours alone) and OVN's chassis hostname
+# (Neutron binds a port to the chassis of the port's host).
+COMPUTE_HOST = "allinone"
 
 
 _SECRETS_LOCK = threading.Lock()

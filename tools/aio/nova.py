@@ -14,9 +14,7 @@ CONF = ETC / "nova.conf"
 PORT = 8774
 # The Docker network an instance without NIC (--nic none) joins on the testbed's engine.
 DOCKER_NETWORK = "openstack-aio"
-# The compute host's name, also the driver's host label on its containers: the engine is
-# shared (the testbed's), the machine's hostname is not ours alone.
-COMPUTE_HOST = "allinone"
+COMPUTE_HOST = base.COMPUTE_HOST
 
 
 def write_config() -> None:

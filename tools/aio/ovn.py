@@ -4,7 +4,6 @@ kernel here has no openvswitch module, so bridges are ``datapath_type=netdev``."
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 from . import base
@@ -60,7 +59,7 @@ def configure_vswitch() -> None:
                    "external_ids:ovn-encap-type=geneve",
                    f"external_ids:ovn-encap-ip={base.HOST}",
                    "external_ids:ovn-bridge-datapath-type=netdev",
-                   f"external_ids:hostname={socket.gethostname()}"))
+                   f"external_ids:hostname={base.COMPUTE_HOST}"))
 
 
 def switch_daemons() -> list[base.Daemon]:
