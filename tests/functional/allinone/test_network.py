@@ -29,18 +29,21 @@ def closed_group():
 @pytest.fixture(scope="module")
 def servers(network, closed_group):
     """client (default group) and two web servers: one in the default group, one closed."""
-    made = {}
+    made, names = {}, []
     try:
         for role, extra in [("client", []), ("open", []),
                             ("closed", ["--security-group", closed_group["id"]])]:
+            names.append(f"aio-{role}-{uuid.uuid4().hex[:6]}")
             made[role] = openstack("server", "create", "--image", "testbed-server",
                                    "--flavor", "m1.tiny", "--network", network["id"],
-                                   *extra, "--wait", f"aio-{role}-{uuid.uuid4().hex[:6]}")
+                                   *extra, "--wait", names[-1])
         yield {role: {**server, "ip": fixed_ip(server, network)} for role, server in
                made.items()}
     finally:
-        for server in made.values():
-            openstack("server", "delete", "--wait", server["id"], parse=False)
+        # By name: a create that failed (ERROR) left a server too.
+        for server in openstack("server", "list"):
+            if server["Name"] in names:
+                openstack("server", "delete", "--wait", server["ID"], parse=False)
 
 
 def fixed_ip(server, network):
