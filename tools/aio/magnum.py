@@ -1,5 +1,6 @@
-"""magnum_lite: its Magnum-compatible API (gunicorn, 9511, service type container-infra)
-and its conductor, on MariaDB, with Keystone auth.
+"""magnum_lite: its Magnum-compatible API (gunicorn, 9511, service type container-infra),
+its Zun-compatible containers API (gunicorn, 9517, service type container) and its
+conductor, on MariaDB, with Keystone auth.
 
 Clusters are made of the Docker hosts listed in hosts.yaml (none by default: a swarm
 cluster needs engines of its own, e.g. `tools/testbed engine add NAME --tls`, listed there).
@@ -13,14 +14,14 @@ ETC = base.ETC / "magnum-lite"
 CONF = ETC / "magnum-lite.conf"
 HOSTS = ETC / "hosts.yaml"
 PORT = 9511
+CONTAINERS_PORT = 9517
 URL = f"http://{base.HOST}"
 
 
 def catalog() -> list[tuple[str, str, str]]:
-    """magnum_lite's APIs in the Keystone catalog. The Zun-compatible containers API (its
-    own port, service type `container`) joins with one line here, and its daemon in
-    daemons(), when it lands."""
-    return [("magnum", "container-infra", f"{URL}:{PORT}/v1")]
+    """magnum_lite's APIs in the Keystone catalog."""
+    return [("magnum", "container-infra", f"{URL}:{PORT}/v1"),
+            ("zun", "container", f"{URL}:{CONTAINERS_PORT}/v1")]
 
 
 def prepare() -> None:
@@ -33,21 +34,26 @@ def prepare() -> None:
     base.write_ini(CONF, {
         "DEFAULT": {"state_path": state, "use_stderr": True},
         "api": {"host": base.HOST, "port": PORT, "auth_strategy": "keystone"},
+        "containers": {"api_host": base.HOST, "api_port": CONTAINERS_PORT},
         "database": {"connection": base.db_url("magnum_lite")},
         "hosts": {"hosts_file": HOSTS},
         "keystone_authtoken": base.authtoken("magnum"),
     })
-    base.once("magnum-lite-db-sync", lambda: base.logged(
-        [str(base.BIN / "magnum-lite-manage"), "--config-file", str(CONF), "db", "sync"],
-        base.LOGS / "magnum-lite.log"))
+    # Every up: a newer checkout brings new migrations (alembic skips the applied ones).
+    base.logged([str(base.BIN / "magnum-lite-manage"), "--config-file", str(CONF), "db",
+                 "sync"], base.LOGS / "magnum-lite.log")
 
 
 def daemons() -> list[base.Daemon]:
     api = base.gunicorn("magnum-lite-api", "magnum_lite.api.wsgi:init_application()", PORT,
                         env={"MAGNUM_LITE_CONFIG": str(CONF)}, configs=[CONF])
+    containers = base.gunicorn("magnum-lite-containers-api",
+                               "magnum_lite.api.zun.wsgi:init_application()",
+                               CONTAINERS_PORT, env={"MAGNUM_LITE_CONFIG": str(CONF)},
+                               configs=[CONF, HOSTS])
     conductor = base.Daemon("magnum-lite-conductor",
                             [str(base.BIN / "magnum-lite-conductor"), "--config-file",
                              str(CONF)], answers=lambda: True, where="database",
                             configs=[CONF, HOSTS])
     conductor.answers = lambda: conductor.pid() is not None
-    return [api, conductor]
+    return [api, containers, conductor]

@@ -53,6 +53,9 @@ def write_config() -> None:
         "vnc": {"enabled": False},
         "docker": {"endpoint": base.DOCKER_URL, "docker_network": DOCKER_NETWORK,
                    "ovsdb_connection": f"unix:{ovn.OVS_SOCK}"},
+        # Root-only VIF work runs in the driver's privsep daemon; no sudo on Debian here.
+        "nova_docker_privileged": {
+            "helper_command": f"{base.BIN / 'privsep-helper'} --config-file {CONF}"},
         # ovs VIFs (ML2/OVN ports) go into our Open vSwitch.
         "os_vif_ovs": {"ovsdb_connection": f"unix:{ovn.OVS_SOCK}"},
     })

@@ -7,9 +7,9 @@ from tests.common.helpers import wait_for
 
 # tools/aio/client.py: the openstack CLI in this process (tools/ is not a package).
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "tools"))
-from aio.client import ADMIN, CLOUDS, DEMO, STATE, openstack
+from aio.client import ADMIN, CLOUDS, DEMO, STATE, CommandFailed, openstack
 
-__all__ = ["ADMIN", "DEMO", "openstack", "wait_for"]
+__all__ = ["ADMIN", "DEMO", "CommandFailed", "openstack", "wait_for"]
 BIN = STATE / "venv" / "bin"
 
 

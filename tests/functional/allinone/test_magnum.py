@@ -1,16 +1,19 @@
-"""magnum_lite behind Keystone, found through the catalog (container-infra) by the real
-`openstack coe` client. Cluster creation needs Docker hosts of their own (hosts.yaml of the
-all-in-one is empty): tests/functional/magnum_lite/test_end_to_end.py covers it."""
+"""magnum_lite behind Keystone, found through the catalog (container-infra, container) by
+the real `openstack coe` and `openstack appcontainer` clients. Cluster creation needs
+Docker hosts of their own (hosts.yaml of the all-in-one is empty):
+tests/functional/magnum_lite/test_end_to_end.py and test_containers.py cover it."""
 
 import uuid
 
-from tests.functional.allinone.cloud import ADMIN, openstack
+import pytest
+
+from tests.functional.allinone.cloud import ADMIN, CommandFailed, openstack
 
 
 def test_catalog_lists_container_infra():
     types = {entry["Type"] for entry in openstack("catalog", "list")}
     assert {"compute", "image", "network", "orchestration", "placement",
-            "container-infra"} <= types
+            "container-infra", "container"} <= types
 
 
 def test_cluster_template_lifecycle_through_keystone():
@@ -25,3 +28,12 @@ def test_cluster_template_lifecycle_through_keystone():
                                                      cloud=ADMIN)]
     finally:
         openstack("coe", "cluster", "template", "delete", name, parse=False)
+
+
+def test_containers_api_through_keystone():
+    """The Zun-compatible API answers the real client with the demo's token; the demo
+    project has no cluster, so a run is refused with a reason naming it."""
+    assert openstack("appcontainer", "list") == []
+    with pytest.raises(CommandFailed, match="cluster"):
+        openstack("appcontainer", "run", "--name", f"aio-{uuid.uuid4().hex[:8]}",
+                  "testbed-base", "true")
