@@ -28,6 +28,8 @@ UNSUPPORTED = {
     "host": "the node is chosen by swarm; use --hint cluster=NAME to choose the cluster",
     "registry": "private registries are not supported; use an image the cluster's "
                 "engines can pull",
+    "auto_remove": "a container stays (a swarm service) until it is deleted; run without "
+                   "--auto-remove and delete it when done",
 }
 IGNORED = ("availability_zone", "runtime", "disk", "image_driver", "auto_heal")
 

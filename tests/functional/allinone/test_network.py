@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from tests.functional.allinone.cloud import openstack, wait_for
+from tests.functional.allinone.cloud import openstack, server_status, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +72,14 @@ def test_security_group_rule_blocks_then_allows_a_port(servers, closed_group, en
                  timeout=60, interval=2, what="port 8080 allowed by the new rule")
     finally:
         openstack("security", "group", "rule", "delete", rule["id"], parse=False)
+
+
+def test_power_off_and_on_keeps_the_network(servers, engine):
+    """The driver plugs the VIF again when the container starts again."""
+    web = servers["open"]
+    openstack("server", "stop", web["id"], parse=False)
+    server_status(web["id"], "SHUTOFF")
+    openstack("server", "start", web["id"], parse=False)
+    server_status(web["id"], "ACTIVE")
+    wait_for(lambda: "testbed-server-ok" in fetch(engine, servers["client"], web["ip"]),
+             timeout=60, interval=2, what="the restarted server answering on its fixed IP")

@@ -72,6 +72,7 @@ def test_no_cluster_is_a_400_saying_what_to_do(zun):
     ({"labels": {"org.openstack.docker.owner": "nova"}}, "labels"),
     ({"memory": "1"}, "memory"), ({"restart_policy": {"Name": "sometimes"}}, "restart_policy"),
     ({"hints": {"cluster": "nope"}}, "hints"), ({"mounts": [{"source": "/"}]}, "mounts"),
+    ({"auto_remove": True}, "auto_remove"),
 ])
 def test_bad_input_names_the_field(zun, cluster, body, field):
     error = _run(zun(), **body).json_body_or_none["errors"][0]
