@@ -1,8 +1,11 @@
 """Every test here runs against the all-in-one; say so clearly when it is not up."""
 
-import docker
 import pytest
 
+from openstack_docker import labels
+from openstack_docker.endpoint import parse_endpoint
+from openstack_docker.engine import Engine
+from tests.common import testbed
 from tests.functional.allinone import cloud
 
 
@@ -13,6 +16,8 @@ def allinone():
 
 @pytest.fixture(scope="session")
 def engine():
-    client = docker.DockerClient(base_url="unix:///var/run/docker.sock")
-    yield client
-    client.close()
+    """The testbed's engine through the shared layer, as the owner of the servers'
+    containers: the tests look at them, and act on them from outside Nova."""
+    engine = Engine(parse_endpoint(testbed.docker_url()), owner=labels.NOVA)
+    yield engine
+    engine.close()

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 
+from openstack_docker import errors
 from tests.functional.allinone.cloud import ADMIN, openstack, wait_for
 
 SAMPLE = pathlib.Path(__file__).resolve().parents[3] / "samples" / "heat" / "app_links.yaml"
@@ -80,5 +81,6 @@ def test_stack_deleted_with_its_containers(stack, engine):
     assert len(containers) == 2
     openstack("stack", "delete", "--yes", "--wait", stack["id"], parse=False)
     assert not openstack("stack", "list", "--property", f"name={stack['stack_name']}")
-    left = {c.id for c in engine.containers.list(all=True)}
-    assert not left & set(containers)
+    for container in containers:
+        with pytest.raises(errors.NotFound):
+            engine.inspect_container(container)

@@ -52,9 +52,10 @@ def fixed_ip(server, network):
 
 def fetch(engine, client, ip, port=8080):
     """What the client container gets from http://ip:port/ ('' when nothing answers)."""
-    result = engine.containers.get(f"nova-{client['id']}").exec_run(
+    _code, output = engine.exec_run(
+        f"nova-{client['id']}",
         ["sh", "-c", f"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 {ip} {port}"])
-    return result.output.decode(errors="replace")
+    return output
 
 
 def test_servers_on_one_network_reach_each_other_by_fixed_ip(servers, engine):
