@@ -576,6 +576,15 @@ def engine_restart(name: str) -> None:
     print(f"engine {name}: restarted at {record['url']} ({record['socket']})")
 
 
+def engine_stop(name: str) -> bool:
+    """Stop the dockerd of engine NAME (it stops its containers), keeping its namespace and
+    data: engine_restart brings it back with its images, swarm state and containers."""
+    pid = live_pid(engine_dir(name) / "dockerd.pid", "dockerd")
+    if pid:
+        stop_pid(pid)
+    return pid is not None
+
+
 def make_netns(name: str, host_address: str, address: str) -> None:
     """Namespace NAME joined to the host by the veth pair tb-NAME (host) / eth0 (engine)."""
     host_if = f"tb-{name}"
@@ -761,13 +770,18 @@ def cmd_engine_restart(args: argparse.Namespace) -> int:
     return 0
 
 
+def engine_rm(name: str) -> None:
+    """Remove engine NAME and its record (hold state_lock)."""
+    state = load_state()
+    if state.get("engines", {}).pop(name, None) is None:
+        raise TestbedError(f"no engine {name}")
+    engine_remove(name)
+    save_state(state)
+
+
 def cmd_engine_rm(args: argparse.Namespace) -> int:
     with state_lock():
-        state = load_state()
-        if state.get("engines", {}).pop(args.name, None) is None:
-            raise TestbedError(f"no engine {args.name}")
-        engine_remove(args.name)
-        save_state(state)
+        engine_rm(args.name)
     print(f"engine {args.name}: removed")
     return 0
 

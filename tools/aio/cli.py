@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -20,8 +19,10 @@ from . import (
     nova,
     ovn,
     placement,
+    plan,
     rabbitmq,
     seed,
+    swarm_hosts,
 )
 
 
@@ -40,13 +41,14 @@ def catalog() -> list[tuple[str, str, str]]:
 
 
 def phases() -> list[list[base.Daemon]]:
-    """The daemons in start order: a phase starts once the one before answers."""
+    """The daemons in tiers: `down` stops the last tier first, `status` lists them."""
     return [
         mariadb.daemons() + rabbitmq.daemons() + ovn.db_daemons(),
         ovn.switch_daemons(),
         keystone.daemons() + glance.daemons() + placement.daemons() + nova.api_daemons()
         + neutron.daemons() + heat.api_daemons(),
-        nova.worker_daemons(ovn.ENV) + heat.engine_daemons() + magnum.daemons(),
+        nova.control_daemons() + nova.compute_daemons(ovn.ENV) + heat.engine_daemons()
+        + magnum.daemons(),
     ]
 
 
@@ -54,74 +56,110 @@ def all_daemons() -> list[base.Daemon]:
     return [daemon for phase in phases() for daemon in phase]
 
 
-def start(phase: list[base.Daemon]) -> None:
-    """Start what does not run yet, then wait until the whole phase answers."""
-    changed = [d for d in phase if d.pid() is not None and d.config_changed()]
+def start(daemons: list[base.Daemon]) -> str:
+    """Start those that do not run yet (and restart those whose configuration changed),
+    then wait until all of them answer. Says what it started."""
+    changed = [d for d in daemons if d.pid() is not None and d.config_changed()]
     if changed:
-        print(f"  configuration changed, restarting {', '.join(d.name for d in changed)}",
-              flush=True)
         with ThreadPoolExecutor(len(changed)) as pool:
             list(pool.map(base.Daemon.stop, changed))
-    started = [(daemon, daemon.start() if daemon.pid() is None else None) for daemon in phase]
-    began = time.monotonic()
+    started = [(daemon, daemon.start() if daemon.pid() is None else None)
+               for daemon in daemons]
     base.wait_all(started)
-    names = ", ".join(d.name for d, proc in started if proc is not None)
-    if names:
-        print(f"  started {names} ({time.monotonic() - began:.1f} s)", flush=True)
+    names = [d.name + (" (configuration changed)" if d in changed else "")
+             for d, proc in started if proc is not None]
+    return f"started {', '.join(names)}" if names else "running"
 
 
-def parallel(*steps: Callable[[], None]) -> None:
-    """Run independent setup steps (database syncs) side by side; the first error wins."""
-    with ThreadPoolExecutor(len(steps)) as pool:
-        for future in [pool.submit(step) for step in steps]:
-            future.result()
+def then(*actions: Callable[[], str | None]) -> Callable[[], str]:
+    """One step made of several actions in turn; their reports joined."""
+    def run() -> str:
+        return "; ".join(filter(None, (action() for action in actions)))
+    return run
 
 
-def step(title: str, action: Callable[[], None]) -> None:
-    began = time.monotonic()
-    print(f"- {title}", flush=True)
-    action()
-    print(f"  ({time.monotonic() - began:.1f} s)", flush=True)
+def in_background(action: Callable[[], str | None]) -> Callable[[], str | None]:
+    """A step off nova-compute's path: its setup commands and daemons yield the CPU (startup
+    is CPU-bound, nova-compute starts last) until `up` ends."""
+    def run() -> str | None:
+        with base.background():
+            return action()
+    return run
+
+
+def steps() -> list[plan.Step]:
+    """`up`: what needs what. Keystone's users exist before nova-compute starts (it reports
+    to Placement at once); everything else starts as soon as its database is there, and
+    what nova-compute does not need runs in the background (in_background)."""
+    step = plan.Step
+    database, queue, switch = "mariadb", "rabbitmq", "ovs+ovn"
+    return [
+        step(database, then(mariadb.prepare_before_start, lambda: start(mariadb.daemons()),
+                            mariadb.prepare)),
+        step(queue, then(rabbitmq.prepare_before_start, lambda: start(rabbitmq.daemons()),
+                         rabbitmq.prepare)),
+        step(switch, then(ovn.prepare_before_start, lambda: start(ovn.db_daemons()),
+                          ovn.configure_vswitch, lambda: start(ovn.switch_daemons()))),
+        step("swarm-hosts", swarm_hosts.ensure),
+        step("keystone", then(keystone.prepare, lambda: start(keystone.daemons()),
+                              lambda: base.once("keystone-users", seed.users),
+                              lambda: seed.register(catalog())), needs=(database,)),
+        step("glance", in_background(then(glance.prepare, lambda: start(glance.daemons())))),
+        step("placement", then(placement.prepare, lambda: start(placement.daemons())),
+             needs=(database,)),
+        step("nova", then(nova.prepare,
+                          lambda: start(nova.api_daemons() + nova.control_daemons())),
+             needs=(database, queue)),
+        step("neutron", in_background(then(neutron.prepare, lambda: start(neutron.daemons()))),
+             needs=(database, queue, switch)),
+        step("heat", in_background(then(
+            heat.prepare, lambda: start(heat.api_daemons() + heat.engine_daemons()))),
+             needs=(database, queue)),
+        step("magnum_lite", in_background(then(magnum.prepare,
+                                               lambda: start(magnum.daemons()))),
+             needs=(database, "swarm-hosts")),
+        step("nova-compute", then(lambda: start(nova.compute_daemons(ovn.ENV)),
+                                  lambda: base.once("nova-discover-hosts",
+                                                    nova.discover_hosts)),
+             needs=("nova", "keystone", "placement", switch)),
+        step("flavors", lambda: base.once("flavors", seed.flavors),
+             needs=("nova", "keystone")),
+        step("images", lambda: base.once("images", seed.images), needs=("glance", "keystone")),
+        step("clouds.yaml", seed.write_clouds, needs=("keystone",)),
+    ]
 
 
 def cmd_up(args: argparse.Namespace) -> int:
-    began = time.monotonic()
     if not base.testbed.docker_answers(base.DOCKER_URL):
         raise base.AioError("no Docker engine at /var/run/docker.sock: run tools/testbed up")
-    first, switch, apis, workers = phases()
     for directory in (base.LOGS, base.RUN, base.DATA, base.ETC):
         directory.mkdir(parents=True, exist_ok=True)
-    step("databases, message queue, OVSDB", lambda: (
-        mariadb.prepare_before_start(), rabbitmq.prepare_before_start(),
-        ovn.prepare_before_start(), start(first)))
-    step("Open vSwitch (userspace datapath), OVN; database users", lambda: (
-        ovn.configure_vswitch(), start(switch), parallel(mariadb.prepare, rabbitmq.prepare)))
-    step("configuration, database schemas", lambda: parallel(
-        keystone.prepare, glance.prepare, placement.prepare, nova.prepare, neutron.prepare,
-        heat.prepare, magnum.prepare))
-    step("APIs: Keystone, Glance, Placement, Nova, Neutron, Heat", lambda: start(apis))
-    step("Keystone users and catalog", lambda: (
-        base.once("keystone-users", seed.users), seed.register(catalog())))
-    step("Nova conductor, scheduler, compute (Docker); two Heat engines; magnum_lite",
-         lambda: start(workers))
-    step("cells, flavors, images, clouds.yaml", lambda: (
-        base.once("nova-discover-hosts", nova.discover_hosts),
-        base.once("flavors", seed.flavors), base.once("images", seed.images),
-        seed.write_clouds()))
-    print(f"all-in-one up in {time.monotonic() - began:.1f} s: "
+    print("all-in-one: starting (each line: seconds since start, step, its own time)",
+          flush=True)
+    try:
+        elapsed = plan.Plan(steps()).run()
+    finally:
+        for daemon in all_daemons():
+            daemon.normal_priority()
+    print(f"all-in-one up in {elapsed:.1f} s: "
           f"openstack --os-cloud {seed.DEMO_CLOUD} server list "
           f"(clouds.yaml: {seed.CLOUDS}; logs: {base.LOGS})")
     return 0
 
 
 def cmd_down(args: argparse.Namespace) -> int:
+    # Heat's stacks are read before their database stops: purge removes their objects.
+    stacks = heat.stack_ids() if args.purge else set()
     for phase in reversed(phases()):
         with ThreadPoolExecutor(len(phase)) as pool:
             for daemon, stopped in zip(phase, pool.map(base.Daemon.stop, phase), strict=True):
                 if stopped:
                     print(f"{daemon.name}: stopped", flush=True)
     if args.purge:
+        for name in swarm_hosts.remove():
+            print(f"{name}: removed (engine, namespace, data)")
         nova.remove_containers()
+        heat.remove_objects(stacks)
         for entry in base.STATE.iterdir():
             if entry.name in ("venv", "secrets.json"):
                 continue
@@ -131,19 +169,25 @@ def cmd_down(args: argparse.Namespace) -> int:
             else:
                 entry.unlink()
         print(f"purged {base.STATE} (the venv stays)")
+    else:
+        for name in swarm_hosts.stop():
+            print(f"{name}: stopped (its data stays)")
     return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    healthy = True
+    rows = []
     for daemon in all_daemons():
         pid = daemon.pid()
-        up = pid is not None and daemon.answers()
-        healthy &= up
-        owner = f"pid {pid}" if pid else "not running"
-        print(f"{daemon.name:15} {'up' if up else 'DOWN':5} {daemon.where:26} {owner:12} "
-              f"log {daemon.log}")
-    return 0 if healthy else 1
+        rows.append((daemon.name, pid is not None and daemon.answers(), daemon.where,
+                     f"pid {pid}" if pid else "not running", daemon.log))
+    for name, answers, url, log in swarm_hosts.status():
+        rows.append((name, answers, url, "Docker engine", log))
+    widths = [max(len(str(row[column])) for row in rows) for column in range(5)]
+    for name, up, where, owner, log in rows:
+        print(f"{name:{widths[0]}} {'up' if up else 'DOWN':4} {where:{widths[2]}} "
+              f"{owner:{widths[3]}} log {log}")
+    return 0 if all(row[1] for row in rows) else 1
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -1,5 +1,5 @@
 """`tools/allinone demo`: what the all-in-one does, shown with the real clients (the
-`openstack` CLI with its heat and magnum plugins), each step timed."""
+`openstack` CLI with its heat, magnum and zun plugins), each step timed."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from . import base, seed
+from . import base, seed, swarm_hosts
 from .client import openstack
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "heat" / "app_links.yaml"
@@ -55,13 +55,64 @@ def heat_stack() -> None:
     print("  stack deleted (its containers, volume with it)")
 
 
-def magnum_template() -> None:
+def until(what: str, check, timeout: float = 300):
+    """check()'s first true value, looked for every second."""
+    deadline = time.monotonic() + timeout
+    while not (value := check()):
+        if time.monotonic() > deadline:
+            raise base.AioError(f"{what}: not within {timeout:.0f} s")
+        time.sleep(1)
+    return value
+
+
+def cluster_settled() -> dict | None:
+    cluster = openstack("coe", "cluster", "show", "demo-cluster")
+    return None if cluster["status"].endswith("IN_PROGRESS") else cluster
+
+
+def container_settled() -> dict | None:
+    container = openstack("appcontainer", "show", "demo-box")
+    return None if container["status"] in ("Creating", "Created") else container
+
+
+def swarm_cluster() -> None:
     openstack("coe", "cluster", "template", "create", "demo-swarm", "--coe", "swarm-mode",
               "--image", "testbed-base", "--external-network", "public", parse=False)
-    names = [t["name"] for t in openstack("coe", "cluster", "template", "list")]
-    print(f"  magnum_lite (container-infra) lists templates {names}; a cluster needs Docker "
-          f"hosts of its own, listed in {base.ETC / 'magnum-lite' / 'hosts.yaml'}")
-    openstack("coe", "cluster", "template", "delete", "demo-swarm", parse=False)
+    openstack("coe", "cluster", "create", "demo-cluster", "--cluster-template", "demo-swarm",
+              "--master-count", "1", "--node-count", "1", parse=False)
+    cluster = until("cluster demo-cluster created", cluster_settled)
+    if cluster["status"] != "CREATE_COMPLETE":
+        raise base.AioError(f"cluster demo-cluster {cluster['status']}: "
+                            f"{cluster['status_reason']}")
+    print(f"  cluster demo-cluster {cluster['status']}: swarm manager "
+          f"{', '.join(cluster['master_addresses'])}, worker "
+          f"{', '.join(cluster['node_addresses'])} ({swarm_hosts.HOSTS})")
+    openstack("appcontainer", "run", "--name", "demo-box", "--hint", "cluster=demo-cluster",
+              f"{REGISTRY}/base:latest", "sh", "-c", "echo hello from the swarm; sleep 3600",
+              parse=False)
+    container = until("container demo-box running", container_settled)
+    logs = openstack("appcontainer", "logs", "demo-box", parse=False).strip()
+    print(f"  container demo-box {container['status']} on {container['host']}, "
+          f"{container['addresses']}; its log: {logs!r}")
+    if container["status"] != "Running":
+        raise base.AioError(f"container demo-box {container['status']}: "
+                            f"{container['status_reason']}")
+    remove_cluster()
+    print("  container, cluster and template deleted")
+
+
+def remove_cluster() -> None:
+    """demo-box, demo-cluster and demo-swarm, those that exist, each gone before the next."""
+    if any(c["name"] == "demo-box" for c in openstack("appcontainer", "list")):
+        openstack("appcontainer", "delete", "--stop", "demo-box", parse=False)
+        until("container demo-box deleted", lambda: not any(
+            c["name"] == "demo-box" for c in openstack("appcontainer", "list")))
+    if any(c["name"] == "demo-cluster" for c in openstack("coe", "cluster", "list")):
+        openstack("coe", "cluster", "delete", "demo-cluster", parse=False)
+        until("cluster demo-cluster deleted", lambda: not any(
+            c["name"] == "demo-cluster" for c in openstack("coe", "cluster", "list")))
+    if any(t["name"] == "demo-swarm" for t in openstack("coe", "cluster", "template", "list")):
+        openstack("coe", "cluster", "template", "delete", "demo-swarm", parse=False)
 
 
 def leftovers() -> None:
@@ -70,8 +121,7 @@ def leftovers() -> None:
         openstack("server", "delete", "--wait", "demo-server", parse=False)
     if openstack("stack", "list", "--property", "name=demo-stack"):
         openstack("stack", "delete", "--yes", "--wait", "demo-stack", parse=False)
-    if any(t["name"] == "demo-swarm" for t in openstack("coe", "cluster", "template", "list")):
-        openstack("coe", "cluster", "template", "delete", "demo-swarm", parse=False)
+    remove_cluster()
 
 
 def main() -> int:
@@ -80,6 +130,7 @@ def main() -> int:
     leftovers()
     timed("Nova: a server from the Glance image testbed-server (Docker driver)", boot_server)
     timed(f"Heat: the stack {SAMPLE.relative_to(SAMPLE.parents[2])}", heat_stack)
-    timed("magnum_lite: a swarm-mode cluster template", magnum_template)
+    timed("magnum_lite: a swarm-mode cluster on the all-in-one's Docker hosts, and a "
+          "container on it (openstack coe, openstack appcontainer)", swarm_cluster)
     print(f"demo done in {time.monotonic() - began:.1f} s")
     return 0

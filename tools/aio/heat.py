@@ -3,7 +3,9 @@ DockerInc::Docker::* resources loaded through plugin_dirs; on MariaDB and Rabbit
 
 from __future__ import annotations
 
-from . import base
+from heat_docker_plugin.references import STACK_LABEL
+
+from . import base, mariadb
 
 ETC = base.ETC / "heat"
 CONF = ETC / "heat.conf"
@@ -61,20 +63,51 @@ def engines_registered(since: float) -> bool:
     """Whether both engines registered with Heat since the first of them started (each
     start registers a new engine id)."""
     rows = base.sql("heat", "SELECT COUNT(*) FROM service WHERE deleted_at IS NULL AND "
-                    "created_at >= FROM_UNIXTIME(%s)", int(since) - 1)
+                    "created_at >= %s", base.utc(int(since)))
     return bool(rows) and rows[0][0] >= ENGINES
 
 
 def engine_daemons() -> list[base.Daemon]:
     engines = [base.Daemon(f"heat-engine-{index}",
                            [str(base.BIN / "heat-engine"), "--config-file", str(CONF)],
-                           answers=lambda: False, where="rabbitmq", configs=[CONF])
+                           answers=lambda: False, where="rabbitmq", configs=[CONF],
+                           poll=1)
                for index in range(1, ENGINES + 1)]
 
     def registered() -> bool:
-        starts = [e.stampfile.stat().st_mtime for e in engines if e.stampfile.exists()]
-        return bool(starts) and engines_registered(min(starts))
+        starts = [e.started_at() for e in engines]
+        return None not in starts and engines_registered(min(starts))
 
     for engine in engines:
         engine.answers = registered
     return engines
+
+
+def stack_ids() -> set[str]:
+    """Every stack Heat has known here, deleted ones too (a failed delete leaves objects):
+    read from its database, started for the purpose when it is down."""
+    with mariadb.running():
+        rows = base.sql("heat", "SELECT id FROM stack")
+    return {row[0] for row in rows or ()}
+
+
+def remove_objects(stacks: set[str]) -> None:
+    """The containers, volumes (claims included) and networks the plugin made for these
+    stacks (for `down --purge`: Heat's database goes, nothing would delete them later)."""
+    if not stacks:
+        return
+
+    def ours(labels: dict | None) -> bool:
+        return (labels or {}).get(STACK_LABEL) in stacks
+
+    labelled = {"label": STACK_LABEL}
+    with base.testbed.docker_client(base.DOCKER_URL) as client:
+        for container in client.containers.list(all=True, filters=labelled):
+            if ours(container.labels):
+                container.remove(force=True, v=True)
+        for volume in client.volumes.list(filters=labelled):
+            if ours(volume.attrs.get("Labels")):
+                volume.remove(force=True)
+        for network in client.networks.list(filters=labelled):
+            if ours(network.attrs.get("Labels")):
+                network.remove()

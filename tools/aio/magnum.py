@@ -2,17 +2,17 @@
 its Zun-compatible containers API (gunicorn, 9517, service type container) and its
 conductor, on MariaDB, with Keystone auth.
 
-Clusters are made of the Docker hosts listed in hosts.yaml (none by default: a swarm
-cluster needs engines of its own, e.g. `tools/testbed engine add NAME --tls`, listed there).
+Clusters are made of the Docker hosts listed in hosts.yaml: the all-in-one's own engines
+(swarm_hosts.py).
 """
 
 from __future__ import annotations
 
-from . import base
+from . import base, swarm_hosts
 
 ETC = base.ETC / "magnum-lite"
 CONF = ETC / "magnum-lite.conf"
-HOSTS = ETC / "hosts.yaml"
+HOSTS = swarm_hosts.HOSTS
 PORT = 9511
 CONTAINERS_PORT = 9517
 URL = f"http://{base.HOST}"
@@ -27,10 +27,6 @@ def catalog() -> list[tuple[str, str, str]]:
 def prepare() -> None:
     state = base.DATA / "magnum-lite"
     state.mkdir(parents=True, exist_ok=True)
-    if not HOSTS.exists():
-        ETC.mkdir(parents=True, exist_ok=True)
-        HOSTS.write_text("# Docker hosts magnum_lite builds clusters on (see magnum_lite/hosts.py)"
-                         "\nhosts: []\n")
     base.write_ini(CONF, {
         "DEFAULT": {"state_path": state, "use_stderr": True},
         "api": {"host": base.HOST, "port": PORT, "auth_strategy": "keystone"},

@@ -3,6 +3,9 @@ socket, 127.0.0.1:3306, run by us (Debian's service is never started)."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from . import base
 
 DATADIR = base.DATA / "mariadb"
@@ -46,3 +49,21 @@ def prepare_before_start() -> None:
 
 def prepare() -> None:
     base.once("mariadb-databases", create_databases)
+
+
+@contextlib.contextmanager
+def running() -> Iterator[None]:
+    """MariaDB for a moment (down --purge reads Heat's stacks): started if it is down and
+    its data is there, stopped again after; nothing when there is no data."""
+    if not DATADIR.exists():
+        yield
+        return
+    daemon = daemons()[0]
+    if daemon.pid() is not None:
+        yield
+        return
+    base.wait_all([(daemon, daemon.start())])
+    try:
+        yield
+    finally:
+        daemon.stop()

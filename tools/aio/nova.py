@@ -119,19 +119,31 @@ def api_daemons() -> list[base.Daemon]:
                           configs=[CONF])]
 
 
-def worker_daemons(ovs_env: dict[str, str]) -> list[base.Daemon]:
-    def service(name: str, env: dict[str, str] | None = None) -> base.Daemon:
-        return base.Daemon(name, [str(base.BIN / name), "--config-file", str(CONF)],
-                           answers=lambda: service_up(name), where="rabbitmq", env=env or {},
-                           configs=[CONF])
-    return [service("nova-conductor"), service("nova-scheduler"),
-            service("nova-compute", ovs_env)]
+def service(name: str, env: dict[str, str] | None = None) -> base.Daemon:
+    """A Nova service: it answers once it has reported to the database since it started
+    (a heartbeat of the process before it would not say that this one works)."""
+    daemon = base.Daemon(name, [str(base.BIN / name), "--config-file", str(CONF)],
+                         answers=lambda: False, where="rabbitmq", env=env or {},
+                         configs=[CONF], poll=1)
+    daemon.answers = lambda: reported_since(name, daemon.started_at())
+    return daemon
 
 
-def service_up(binary: str) -> bool:
-    """Whether the service reported to its cell's database within a minute (what
-    `openstack compute service list` calls up)."""
+def control_daemons() -> list[base.Daemon]:
+    return [service("nova-conductor"), service("nova-scheduler")]
+
+
+def compute_daemons(ovs_env: dict[str, str]) -> list[base.Daemon]:
+    return [service("nova-compute", ovs_env)]
+
+
+def reported_since(binary: str, started: float | None) -> bool:
+    """Whether the service reported to its cell's database since it started and within
+    Nova's service_down_time (what `openstack compute service list` calls up)."""
+    if started is None:
+        return False
     rows = base.sql("nova", "SELECT COUNT(*) FROM services WHERE `binary` = %s AND "
-                    "deleted = 0 AND updated_at > UTC_TIMESTAMP() - INTERVAL 60 SECOND",
-                    binary)
+                    "deleted = 0 AND updated_at >= %s AND "
+                    "updated_at > UTC_TIMESTAMP() - INTERVAL 60 SECOND",
+                    binary, base.utc(int(started)))
     return bool(rows and rows[0][0])

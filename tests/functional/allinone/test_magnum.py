@@ -1,13 +1,15 @@
 """magnum_lite behind Keystone, found through the catalog (container-infra, container) by
-the real `openstack coe` and `openstack appcontainer` clients. Cluster creation needs
-Docker hosts of their own (hosts.yaml of the all-in-one is empty):
-tests/functional/magnum_lite/test_end_to_end.py and test_containers.py cover it."""
+the real `openstack coe` and `openstack appcontainer` clients: a swarm-mode cluster on the
+all-in-one's own Docker hosts (two TLS engines listed in its hosts.yaml) and a container
+on it."""
 
 import uuid
 
 import pytest
 
-from tests.functional.allinone.cloud import ADMIN, CommandFailed, openstack
+from tests.functional.allinone.cloud import ADMIN, CommandFailed, openstack, wait_for
+
+IMAGE = "127.0.0.1:5050/testbed/base:latest"
 
 
 def test_catalog_lists_container_infra():
@@ -30,10 +32,63 @@ def test_cluster_template_lifecycle_through_keystone():
         openstack("coe", "cluster", "template", "delete", name, parse=False)
 
 
-def test_containers_api_through_keystone():
-    """The Zun-compatible API answers the real client with the demo's token; the demo
-    project has no cluster, so a run is refused with a reason naming it."""
-    assert openstack("appcontainer", "list") == []
+def test_container_without_cluster_is_refused_naming_it():
+    """The admin project has no cluster: a run is refused with a reason naming it."""
     with pytest.raises(CommandFailed, match="cluster"):
-        openstack("appcontainer", "run", "--name", f"aio-{uuid.uuid4().hex[:8]}",
-                  "testbed-base", "true")
+        openstack("appcontainer", "run", "--name", f"aio-{uuid.uuid4().hex[:8]}", IMAGE,
+                  "true", cloud=ADMIN)
+
+
+def settled(kind, name):
+    """The object once its status is no longer a transition, else None."""
+    shown = openstack(*kind, "show", name)
+    return None if shown["status"] in ("Creating", "Created") or \
+        shown["status"].endswith("IN_PROGRESS") else shown
+
+
+def gone(kind, name):
+    return not any(item["name"] == name for item in openstack(*kind, "list"))
+
+
+@pytest.fixture
+def cluster():
+    """A cluster of one manager and one worker, deleted after the test (and gone)."""
+    suffix = uuid.uuid4().hex[:8]
+    template, name = f"aio-tpl-{suffix}", f"aio-cluster-{suffix}"
+    openstack("coe", "cluster", "template", "create", template, "--coe", "swarm-mode",
+              "--image", "testbed-base", "--external-network", "public", parse=False)
+    openstack("coe", "cluster", "create", name, "--cluster-template", template,
+              "--master-count", "1", "--node-count", "1", parse=False)
+    try:
+        yield wait_for(lambda: settled(["coe", "cluster"], name), timeout=180, interval=1,
+                       what=f"cluster {name} settled")
+    finally:
+        openstack("coe", "cluster", "delete", name, parse=False)
+        wait_for(lambda: gone(["coe", "cluster"], name), timeout=180, interval=1,
+                 what=f"cluster {name} deleted")
+        openstack("coe", "cluster", "template", "delete", template, parse=False)
+
+
+def test_swarm_cluster_runs_a_container(cluster):
+    assert cluster["status"] == "CREATE_COMPLETE", cluster["status_reason"]
+    assert cluster["master_count"] == 1 and cluster["node_count"] == 1
+    hosts = cluster["master_addresses"] + cluster["node_addresses"]
+    assert len(set(hosts)) == 2 and all(h.startswith("10.250.") for h in hosts), hosts
+    name = f"aio-box-{uuid.uuid4().hex[:8]}"
+    openstack("appcontainer", "run", "--name", name, "--hint", f"cluster={cluster['name']}",
+              IMAGE, "sh", "-c", f"echo {name} says hello; sleep 3600", parse=False)
+    try:
+        container = wait_for(lambda: settled(["appcontainer"], name), timeout=120,
+                             interval=1, what=f"container {name} running")
+        assert container["status"] == "Running", container["status_reason"]
+        assert container["host"].startswith("aio-swarm"), container["host"]
+        wait_for(lambda: f"{name} says hello" in openstack("appcontainer", "logs", name,
+                                                           parse=False),
+                 timeout=30, interval=1, what="the container's log")
+        openstack("appcontainer", "stop", name, parse=False)
+        wait_for(lambda: openstack("appcontainer", "show", name)["status"]
+                           == "Stopped", timeout=60, interval=1, what=f"{name} stopped")
+    finally:
+        openstack("appcontainer", "delete", "--stop", name, parse=False)
+        wait_for(lambda: gone(["appcontainer"], name), timeout=60, interval=1,
+                 what=f"container {name} deleted")
