@@ -89,8 +89,9 @@ def in_background(action: Callable[[], str | None]) -> Callable[[], str | None]:
 
 def steps() -> list[plan.Step]:
     """`up`: what needs what. Keystone's users exist before nova-compute starts (it reports
-    to Placement at once); everything else starts as soon as its database is there, and
-    what nova-compute does not need runs in the background (in_background)."""
+    to Placement at once; it waits for nova-conductor itself); everything else starts as
+    soon as its database is there, and what nova-compute does not need runs in the
+    background (in_background)."""
     step = plan.Step
     database, queue, switch = "mariadb", "rabbitmq", "ovs+ovn"
     return [
@@ -107,9 +108,9 @@ def steps() -> list[plan.Step]:
         step("glance", in_background(then(glance.prepare, lambda: start(glance.daemons())))),
         step("placement", then(placement.prepare, lambda: start(placement.daemons())),
              needs=(database,)),
-        step("nova", then(nova.prepare,
-                          lambda: start(nova.api_daemons() + nova.control_daemons())),
-             needs=(database, queue)),
+        step("nova-databases", nova.prepare, needs=(database, queue)),
+        step("nova", lambda: start(nova.api_daemons() + nova.control_daemons()),
+             needs=("nova-databases",)),
         step("neutron", in_background(then(neutron.prepare, lambda: start(neutron.daemons()))),
              needs=(database, queue, switch)),
         step("heat", in_background(then(
@@ -121,7 +122,7 @@ def steps() -> list[plan.Step]:
         step("nova-compute", then(lambda: start(nova.compute_daemons(ovn.ENV)),
                                   lambda: base.once("nova-discover-hosts",
                                                     nova.discover_hosts)),
-             needs=("nova", "keystone", "placement", switch)),
+             needs=("nova-databases", "keystone", "placement", switch)),
         step("flavors", lambda: base.once("flavors", seed.flavors),
              needs=("nova", "keystone")),
         step("images", lambda: base.once("images", seed.images), needs=("glance", "keystone")),
