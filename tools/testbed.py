@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
+from typing import ClassVar
 
 import docker
 import docker.errors
@@ -194,8 +195,24 @@ def http_ok(url: str) -> bool:
 # --- services ----------------------------------------------------------------------------
 
 
+class DaemonFiles:
+    """The log and pidfile of a named daemon, in the folders its class names."""
+
+    name: str
+    logs_dir: ClassVar[Path]
+    run_dir: ClassVar[Path]
+
+    @property
+    def log(self) -> Path:
+        return self.logs_dir / f"{self.name}.log"
+
+    @property
+    def pidfile(self) -> Path:
+        return self.run_dir / f"{self.name}.pid"
+
+
 @dataclass
-class Service:
+class Service(DaemonFiles):
     """A daemon of the testbed: how to tell it answers, how to start it, where it logs.
 
     ``adopt``: whether a daemon found answering in its place, not started by the testbed,
@@ -209,14 +226,8 @@ class Service:
     start: Callable[[Service], subprocess.Popen]
     timeout: float
     adopt: bool = False
-
-    @property
-    def log(self) -> Path:
-        return LOGS / f"{self.name}.log"
-
-    @property
-    def pidfile(self) -> Path:
-        return RUN / f"{self.name}.pid"
+    logs_dir: ClassVar[Path] = LOGS
+    run_dir: ClassVar[Path] = RUN
 
     def pid(self) -> int | None:
         """Our process's pid, or None: not started by the testbed (or not running)."""

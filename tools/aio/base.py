@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import testbed  # tools/testbed.py: the testbed's process helpers
@@ -209,7 +210,7 @@ def start_time(pid: int) -> str | None:
 
 
 @dataclass
-class Daemon:
+class Daemon(testbed.DaemonFiles):
     """A process of the all-in-one: how to start it, tell it answers, where it logs."""
 
     name: str
@@ -227,13 +228,8 @@ class Daemon:
     # Seconds between checks that it answers while `up` waits (a check costs CPU too).
     poll: float = 0.5
 
-    @property
-    def log(self) -> Path:
-        return LOGS / f"{self.name}.log"
-
-    @property
-    def pidfile(self) -> Path:
-        return RUN / f"{self.name}.pid"
+    logs_dir: ClassVar[Path] = LOGS
+    run_dir: ClassVar[Path] = RUN
 
     @property
     def stampfile(self) -> Path:
