@@ -9,7 +9,8 @@ resident memory of its services at idle. Targets (issue 10, this 2-core machine)
 - memory: the resident set of every process of the all-in-one's services (their process
   groups, the swarm hosts' engines included), summed, after the warm run settled.
 
-The targets are held against the total: `up`, then a server ACTIVE.
+The targets are held against `up` (the issue's "warm `up` <= 60 s"); the server's time
+(the `openstack` CLI included) and the sum are printed beside it.
 
 Run (as root, the testbed up): python3 benchmarks/allinone_up.py [--warm-only]
 It replaces the running all-in-one: do not run it while others use it.
@@ -35,9 +36,10 @@ def run(*argv):
 
 
 def timed(*argv):
+    """Seconds the command took, and what it printed (up's step report)."""
     began = time.monotonic()
-    run(*argv)
-    return time.monotonic() - began
+    out = subprocess.run(argv, check=True, stdout=subprocess.PIPE, text=True).stdout
+    return time.monotonic() - began, out
 
 
 def server_active():
@@ -64,9 +66,9 @@ def cycle(cold):
                 path.unlink(missing_ok=True)
     else:
         run(str(TOOL), "down")
-    up = timed(str(TOOL), "up")
+    up, report = timed(str(TOOL), "up")
     server = server_active()
-    return up, server
+    return up, server, report
 
 
 def process_groups():
@@ -107,14 +109,17 @@ def main():
     rows.append(("warm", *cycle(cold=False)))
     time.sleep(30)
     rss, pss, processes = resident_bytes()
-    print(f"{'run':5} {'up (s)':>8} {'server ACTIVE (s)':>18} {'total (s)':>10} "
-          f"{'target':>7} {'ratio':>6}")
-    for name, up, server in rows:
+    print(f"{'run':5} {'up (s)':>8} {'target':>7} {'ratio':>6} {'server ACTIVE (s)':>18} "
+          f"{'up + server (s)':>16}")
+    for name, up, server, _report in rows:
         target = 300 if name == "cold" else 60
-        print(f"{name:5} {up:8.1f} {server:18.1f} {up + server:10.1f} {target:7} "
-              f"{(up + server) / target:6.2f}")
+        print(f"{name:5} {up:8.1f} {target:7} {up / target:6.2f} {server:18.1f} "
+              f"{up + server:16.1f}")
     print(f"memory at idle over {processes} processes: {pss / 2**30:.2f} GB PSS, "
           f"{rss / 2**30:.2f} GB RSS (target 2.5 GB, PSS ratio {pss / 2**30 / 2.5:.2f})")
+    for name, _up, _server, report in rows:
+        print(f"\n`up` ({name}), as it reported its steps:")
+        print("\n".join(line for line in report.splitlines() if " s  " in line))
 
 
 if __name__ == "__main__":

@@ -301,6 +301,9 @@ class ContainerWorker:
                 LOG.warning("cluster %s: containers not reconciled: %s", cluster_uuid, exc)
 
     def reconcile_cluster(self, cluster_uuid):
+        if not self._cluster_exists(cluster_uuid):
+            self._orphaned(cluster_uuid)
+            return
         # Rows first, the swarm after: a service a row names then is in the listing (a
         # create that finishes in between is skipped: its row still had a task_state).
         with api.session(self.conf, write=False) as ses:
@@ -333,6 +336,18 @@ class ContainerWorker:
                     view.manager.remove_service(service["ID"])
                 except errors.DockerLayerError as exc:
                     LOG.warning("service %s not removed: %s", service["ID"], exc)
+
+    def _orphaned(self, cluster_uuid):
+        """The containers of a deleted cluster: their services went with its swarm. They
+        are in Error, saying so, until they are deleted (nothing is left to stop)."""
+        reason = f"cluster {cluster_uuid} was deleted with this container's service"
+        with api.session(self.conf) as ses:
+            ses.execute(sa.update(C).where(C.cluster_uuid == cluster_uuid,
+                                           C.task_state.is_(None),
+                                           C.status_reason.is_distinct_from(reason))
+                        .values(status=st.ERROR, status_reason=reason,
+                                updated_at=models.utcnow())
+                        .execution_options(synchronize_session=False))
 
     def _sweep_networks(self, view, projects):
         """Remove project networks left by a delete that did not finish (a creating

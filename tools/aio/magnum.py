@@ -8,6 +8,9 @@ Clusters are made of the Docker hosts listed in hosts.yaml: the all-in-one's own
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 from . import base, swarm_hosts
 
 ETC = base.ETC / "magnum-lite"
@@ -35,9 +38,20 @@ def prepare() -> None:
         "hosts": {"hosts_file": HOSTS},
         "keystone_authtoken": base.authtoken("magnum"),
     })
-    # Every up: a newer checkout brings new migrations (alembic skips the applied ones).
-    base.logged([str(base.BIN / "magnum-lite-manage"), "--config-file", str(CONF), "db",
-                 "sync"], base.LOGS / "magnum-lite.log")
+    # Once per set of migrations: a newer checkout brings new ones (alembic skips those
+    # applied), an unchanged one costs no process.
+    base.once(f"magnum-lite-db-sync-{migrations_digest()}", lambda: base.logged(
+        [str(base.BIN / "magnum-lite-manage"), "--config-file", str(CONF), "db", "sync"],
+        base.LOGS / "magnum-lite.log"))
+
+
+def migrations_digest() -> str:
+    import magnum_lite.db
+    versions = Path(magnum_lite.db.__file__).parent / "migrations" / "versions"
+    digest = hashlib.sha256()
+    for path in sorted(versions.glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def daemons() -> list[base.Daemon]:

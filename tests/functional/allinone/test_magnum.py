@@ -52,7 +52,8 @@ def gone(kind, name):
 
 @pytest.fixture
 def cluster():
-    """A cluster of one manager and one worker, deleted after the test (and gone)."""
+    """A cluster of one manager and one worker, deleted after the test if it still exists
+    (its template too)."""
     suffix = uuid.uuid4().hex[:8]
     template, name = f"aio-tpl-{suffix}", f"aio-cluster-{suffix}"
     openstack("coe", "cluster", "template", "create", template, "--coe", "swarm-mode",
@@ -63,10 +64,15 @@ def cluster():
         yield wait_for(lambda: settled(["coe", "cluster"], name), timeout=180, interval=1,
                        what=f"cluster {name} settled")
     finally:
+        delete_cluster(name)
+        openstack("coe", "cluster", "template", "delete", template, parse=False)
+
+
+def delete_cluster(name):
+    if not gone(["coe", "cluster"], name):
         openstack("coe", "cluster", "delete", name, parse=False)
         wait_for(lambda: gone(["coe", "cluster"], name), timeout=180, interval=1,
                  what=f"cluster {name} deleted")
-        openstack("coe", "cluster", "template", "delete", template, parse=False)
 
 
 def test_swarm_cluster_runs_a_container(cluster):
@@ -86,8 +92,16 @@ def test_swarm_cluster_runs_a_container(cluster):
                                                            parse=False),
                  timeout=30, interval=1, what="the container's log")
         openstack("appcontainer", "stop", name, parse=False)
-        wait_for(lambda: openstack("appcontainer", "show", name)["status"]
-                           == "Stopped", timeout=60, interval=1, what=f"{name} stopped")
+        wait_for(lambda: openstack("appcontainer", "show", name)["status"] == "Stopped",
+                 timeout=60, interval=1, what=f"{name} stopped")
+        openstack("appcontainer", "start", name, parse=False)
+        wait_for(lambda: openstack("appcontainer", "show", name)["status"] == "Running",
+                 timeout=60, interval=1, what=f"{name} running again")
+        # The cluster goes first: its container cannot run on, and says why.
+        delete_cluster(cluster["name"])
+        orphan = wait_for(lambda: (shown := openstack("appcontainer", "show", name))[
+            "status"] == "Error" and shown, timeout=60, interval=1, what=f"{name} in Error")
+        assert cluster["uuid"] in orphan["status_reason"], orphan["status_reason"]
     finally:
         openstack("appcontainer", "delete", "--stop", name, parse=False)
         wait_for(lambda: gone(["appcontainer"], name), timeout=60, interval=1,
