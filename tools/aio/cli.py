@@ -149,6 +149,10 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def cmd_down(args: argparse.Namespace) -> int:
+    if args.purge and not base.testbed.docker_answers(base.DOCKER_URL):
+        raise base.AioError(f"down --purge removes our servers' and stacks' containers: no "
+                            f"Docker engine answers at {base.DOCKER_URL} (tools/testbed up "
+                            "first); nothing was stopped or deleted")
     # Heat's stacks are read before their database stops: purge removes their objects.
     stacks = heat.stack_ids() if args.purge else set()
     for phase in reversed(phases()):
