@@ -225,6 +225,9 @@ class Daemon(testbed.DaemonFiles):
     stop_argv: list[str] | None = None
     # Its configuration files: a change restarts it at the next `up`.
     configs: list[Path] = field(default_factory=list)
+    # Files of its own (path: text), written when it starts; configuration too. Describing
+    # a daemon (status, down) writes nothing.
+    writes: dict[Path, str] = field(default_factory=dict)
     # Seconds between checks that it answers while `up` waits (a check costs CPU too).
     poll: float = 0.5
 
@@ -259,6 +262,8 @@ class Daemon(testbed.DaemonFiles):
         digest = hashlib.sha256(" ".join(self.argv).encode())
         for path in self.configs:
             digest.update(path.read_bytes() if path.exists() else b"")
+        for text in self.writes.values():
+            digest.update(text.encode())
         return digest.hexdigest()[:16]
 
     def config_changed(self) -> bool:
@@ -273,6 +278,9 @@ class Daemon(testbed.DaemonFiles):
         normal_priority()."""
         for directory in (LOGS, RUN):
             directory.mkdir(parents=True, exist_ok=True)
+        for path, text in self.writes.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
         self.pidfile.unlink(missing_ok=True)
         with open(self.log, "ab") as out:
             out.write(f"\n=== {time.strftime('%F %T')} starting {' '.join(self.argv)}\n"
@@ -347,9 +355,8 @@ def gunicorn(name: str, app: str, port: int, argv: list[str] | None = None,
     (~/.gunicorn/gunicorn.ctl): off, or gunicorns would take it from each other.
     """
     conf = ETC / "gunicorn" / f"{name}.conf.py"
-    conf.parent.mkdir(parents=True, exist_ok=True)
     log = LOGS / f"{name}.log"
-    conf.write_text(
+    text = (
         "# written by tools/allinone up\n"
         f"bind = {f'{HOST}:{port}'!r}\nworkers = {workers}\ntimeout = 300\n"
         "graceful_timeout = 5\ncontrol_socket_disable = True\ncapture_output = True\n"
@@ -361,7 +368,7 @@ def gunicorn(name: str, app: str, port: int, argv: list[str] | None = None,
     return Daemon(name, [str(python), "-m", "gunicorn", "--config", str(conf), app],
                   answers=lambda: http_answers(f"http://{HOST}:{port}/"),
                   where=f"http://{HOST}:{port}", env=env or {}, own_pidfile=True,
-                  timeout=timeout, configs=[conf, *(configs or [])])
+                  timeout=timeout, configs=configs or [], writes={conf: text})
 
 
 def wait_all(started: list[tuple[Daemon, subprocess.Popen | None]]) -> None:
