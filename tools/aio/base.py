@@ -71,6 +71,14 @@ def secret(name: str) -> str:
         return values[name]
 
 
+def make_private_dirs() -> None:
+    """The configuration files, data and logs hold the all-in-one's passwords (service
+    users, database, RabbitMQ) and its sockets: root's alone, whatever the umask was."""
+    for directory in (ETC, DATA, LOGS, RUN):
+        directory.mkdir(parents=True, exist_ok=True)
+        directory.chmod(0o700)
+
+
 def db_url(database: str) -> str:
     return f"mysql+pymysql://openstack:{secret('database')}@{HOST}:3306/{database}?charset=utf8"
 
@@ -119,19 +127,21 @@ def once(name: str, step: Callable[[], None]) -> None:
     print(f"  {name}: done in {time.monotonic() - started:.1f} s", flush=True)
 
 
-def logged(argv: list[str], log: Path, env: dict | None = None) -> None:
+def logged(argv: list[str], log: Path, env: dict | None = None, stdin: str = "") -> None:
     """Run a setup command (db sync ...), its output in log; fail with the log's tail. It
-    runs in a session of its own: a scheduling group of its own, like a daemon (set_nice)."""
+    runs in a session of its own: a scheduling group of its own, like a daemon (set_nice).
+    A secret goes in env or stdin, never in argv: argv is in the log and in /proc for any
+    local user to read."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "ab") as out:
         out.write(f"\n$ {' '.join(argv)}\n".encode())
         out.flush()
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=out,
                                 stderr=subprocess.STDOUT, env=os.environ | (env or {}),
                                 start_new_session=True)
         if niceness():
             set_nice(proc.pid, niceness())
-        proc.wait()
+        proc.communicate(stdin.encode())
     if proc.returncode:
         raise AioError(f"{argv[0]} {' '.join(argv[1:3])} failed ({proc.returncode})"
                        + log_tail(log))

@@ -133,8 +133,7 @@ def steps() -> list[plan.Step]:
 def cmd_up(args: argparse.Namespace) -> int:
     if not base.testbed.docker_answers(base.DOCKER_URL):
         raise base.AioError("no Docker engine at /var/run/docker.sock: run tools/testbed up")
-    for directory in (base.LOGS, base.RUN, base.DATA, base.ETC):
-        directory.mkdir(parents=True, exist_ok=True)
+    base.make_private_dirs()
     print("all-in-one: starting (each line: seconds since start, step, its own time)",
           flush=True)
     try:

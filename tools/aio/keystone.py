@@ -27,11 +27,11 @@ def bootstrap() -> None:
     base.logged([*manage, "db_sync"], log)
     for what in ("fernet_setup", "credential_setup"):
         base.logged([*manage, what, "--keystone-user", "root", "--keystone-group", "root"], log)
-    base.logged([*manage, "bootstrap", "--bootstrap-password", base.secret("admin"),
-                 "--bootstrap-admin-url", base.KEYSTONE_URL,
+    base.logged([*manage, "bootstrap", "--bootstrap-admin-url", base.KEYSTONE_URL,
                  "--bootstrap-public-url", base.KEYSTONE_URL,
                  "--bootstrap-internal-url", base.KEYSTONE_URL,
-                 "--bootstrap-region-id", base.REGION], log)
+                 "--bootstrap-region-id", base.REGION], log,
+                env={"OS_BOOTSTRAP_PASSWORD": base.secret("admin")})
 
 
 def prepare() -> None:

@@ -39,8 +39,8 @@ def create_databases() -> None:
     for name in DATABASES:
         sql += [f"CREATE DATABASE IF NOT EXISTS {name} CHARACTER SET utf8mb4;",
                 f"GRANT ALL PRIVILEGES ON {name}.* TO 'openstack'@'{base.HOST}';"]
-    base.logged(["mariadb", f"--socket={SOCKET}", "-u", "root", "-e", " ".join(sql)],
-                base.LOGS / "mariadb.log")
+    base.logged(["mariadb", f"--socket={SOCKET}", "-u", "root"], base.LOGS / "mariadb.log",
+                stdin="\n".join(sql))
 
 
 def prepare_before_start() -> None:

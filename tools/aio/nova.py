@@ -69,7 +69,7 @@ def manage(*args: str) -> None:
 
 def sync_databases() -> None:
     manage("api_db", "sync")
-    manage("cell_v2", "map_cell0", "--database_connection", base.db_url("nova_cell0"))
+    manage("cell_v2", "map_cell0")  # nova_cell0: [database] connection's name + _cell0
     manage("cell_v2", "create_cell", "--name", "cell1")
     manage("db", "sync")
 

@@ -48,7 +48,8 @@ def prepare_before_start() -> None:
 def add_user() -> None:
     password = base.secret("rabbitmq")
     log = base.LOGS / "rabbitmq.log"
-    base.logged(ctl("add_user", "openstack", password), log, ENV)
+    # Without a password argument, rabbitmqctl reads it from stdin.
+    base.logged(ctl("add_user", "openstack"), log, ENV, stdin=password)
     base.logged(ctl("set_permissions", "openstack", ".*", ".*", ".*"), log, ENV)
 
 
