@@ -109,8 +109,10 @@ def steps() -> list[plan.Step]:
         step("placement", then(placement.prepare, lambda: start(placement.daemons())),
              needs=(database,)),
         step("nova-databases", nova.prepare, needs=(database, queue)),
+        # Nova's services look Placement up in the catalog once, when they start: with no
+        # entry yet (a fresh install), the scheduler would refuse every boot until restarted.
         step("nova", lambda: start(nova.api_daemons() + nova.control_daemons()),
-             needs=("nova-databases",)),
+             needs=("nova-databases", "keystone")),
         step("neutron", in_background(then(neutron.prepare, lambda: start(neutron.daemons()))),
              needs=(database, queue, switch)),
         step("heat", in_background(then(
