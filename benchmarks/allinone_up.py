@@ -73,26 +73,23 @@ def cycle(cold):
     return up, server, report
 
 
-def testbed_pids(*names):
-    """Pids the testbed recorded for these entries of testbed.json ("docker", "registry",
-    "glance", or "aio-..." for the swarm hosts' engines)."""
-    state = json.loads(TESTBED_STATE.read_text())
-    records = state | state.get("engines", {})
-    return {records[name]["pid"] for name in names if records.get(name, {}).get("pid")}
-
-
 def service_roots():
-    """The processes the all-in-one's services hang from, in three sets:
+    """{root pid: set name} of the processes the services hang from, in three sets:
     - "all-in-one": our daemons (STATE/run/*.started) and the swarm hosts' engines;
     - "testbed it runs on": the testbed's Docker engine (nova-compute's) and registry;
     - "testbed's Glance": the unauthenticated Glance of the shared layer's tests, which
       the testbed runs but the all-in-one does not use (its own Glance is behind Keystone).
     """
-    ours = {int(path.read_text().split()[0]) for path in (STATE / "run").glob("*.started")}
-    engines = json.loads(TESTBED_STATE.read_text()).get("engines", {})
-    ours |= testbed_pids(*(name for name in engines if name.startswith("aio-")))
-    return {"all-in-one": ours, "testbed it runs on": testbed_pids("docker", "registry"),
-            "testbed's Glance": testbed_pids("glance")}
+    state = json.loads(TESTBED_STATE.read_text())
+    engines = state.get("engines", {})
+    records = state | engines
+    named = {"all-in-one": [name for name in engines if name.startswith("aio-")],
+             "testbed it runs on": ["docker", "registry"], "testbed's Glance": ["glance"]}
+    roots = {records[name]["pid"]: set_name for set_name, names in named.items()
+             for name in names if records.get(name, {}).get("pid")}
+    roots.update({int(path.read_text().split()[0]): "all-in-one"
+                  for path in (STATE / "run").glob("*.started")})
+    return roots
 
 
 def processes():
@@ -116,18 +113,16 @@ def resident_bytes():
     the pages a forked worker shares with its master once per process; PSS shares them
     out, so its sum is the memory the services really take."""
     table = processes()
-    sums = {}
-    for name, roots in service_roots().items():
-        rss = pss = count = 0
-        for pid, (_parent, rollup) in table.items():
-            ancestor = pid
-            while ancestor not in roots and ancestor in table and ancestor > 1:
-                ancestor = table[ancestor][0]
-            if ancestor in roots:
-                rss += int(rollup["Rss"].split()[0]) * 1024
-                pss += int(rollup["Pss"].split()[0]) * 1024
-                count += 1
-        sums[name] = (rss, pss, count)
+    roots = service_roots()
+    sums = dict.fromkeys(roots.values(), (0, 0, 0))
+    for pid, (_parent, rollup) in table.items():
+        ancestor = pid
+        while ancestor not in roots and ancestor in table and ancestor > 1:
+            ancestor = table[ancestor][0]
+        if ancestor in roots:
+            rss, pss, count = sums[roots[ancestor]]
+            sums[roots[ancestor]] = (rss + int(rollup["Rss"].split()[0]) * 1024,
+                                     pss + int(rollup["Pss"].split()[0]) * 1024, count + 1)
     return sums
 
 
@@ -136,7 +131,7 @@ def print_memory():
     print("memory at idle (GB):")
     for name, (rss, pss, count) in memory.items():
         print(f"  {name:19} {pss / 2**30:5.2f} PSS {rss / 2**30:5.2f} RSS, {count} processes")
-    held = [memory[name] for name in ("all-in-one", "testbed it runs on")]
+    held = [memory.get(name, (0, 0, 0)) for name in ("all-in-one", "testbed it runs on")]
     pss = sum(pss for _rss, pss, _count in held)
     rss = sum(rss for rss, _pss, _count in held)
     print(f"  {'held to the target':19} {pss / 2**30:5.2f} PSS {rss / 2**30:5.2f} RSS "
